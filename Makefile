@@ -1,0 +1,69 @@
+# The one task runner: the README, CI and developers all call these targets.
+#   make run    set everything up and serve http://127.0.0.1:8000 with a Celery worker and beat
+#   make test   set everything up and run the whole suite (lint, architecture, unit, API, browser)
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.PHONY: help setup deps assets services migrate run test lint format bench stop clean
+
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.9.30
+PORT ?= 8000
+
+help:
+	@echo "make run    - set up and serve http://127.0.0.1:$(PORT) with a Celery worker and beat"
+	@echo "make test   - set up and run the whole test suite"
+	@echo "make bench  - run the performance benchmarks"
+	@echo "make stop   - stop the project-local PostgreSQL and Redis"
+
+$(BIN)/uv:
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)" 2>/dev/null
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(BIN)/uv
+	$(BIN)/uv sync --frozen --quiet
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+static/vendor/nhsuk/VERSION: node_modules/.installed scripts/build-assets.mjs
+	npm run --silent build
+
+deps: $(VENV)/.synced node_modules/.installed
+assets: static/vendor/nhsuk/VERSION
+services:
+	@scripts/services.sh start
+setup: deps assets services
+
+migrate: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
+
+run: migrate
+	$(BIN)/python manage.py seed_demo
+	@echo "Serving http://127.0.0.1:$(PORT) with a Celery worker and beat. Ctrl-C stops everything."
+	@trap 'scripts/services.sh stop' EXIT; \
+	  PATH="$(CURDIR)/$(BIN):$$PATH" WEB_PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start || true
+
+lint: deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: deps
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: setup lint
+	@scripts/services.sh browser
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: migrate
+	$(BIN)/python bench/run.py
+
+stop:
+	@scripts/services.sh stop
+
+clean: stop
+	rm -rf $(VENV) node_modules static/vendor staticfiles .local .pytest_cache .ruff_cache

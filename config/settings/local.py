@@ -1,0 +1,26 @@
+"""Settings for a developer's machine (`make run`)."""
+
+import dj_database_url
+
+from .base import *  # noqa: F403
+from .base import DATABASE_URL, DEMO_PASSWORD, INSTALLED_APPS, REDIS_URL, SECRET_KEY
+
+DEBUG = True
+SECRET_KEY = SECRET_KEY or "local-only-insecure-key-do-not-use-in-production"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+
+LOCAL_DATABASE_URL = "postgres://cyp@127.0.0.1:54329/cyp"
+LOCAL_REDIS_URL = "redis://127.0.0.1:63799/0"
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL or LOCAL_DATABASE_URL, conn_max_age=60, conn_health_checks=True
+    )
+}
+REDIS_URL = REDIS_URL or LOCAL_REDIS_URL
+CELERY_BROKER_URL = REDIS_URL
+
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
+DEMO_DATA_ALLOWED = True
+DEMO_PASSWORD = DEMO_PASSWORD or "local-demo-password"
+
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

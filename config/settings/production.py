@@ -1,0 +1,43 @@
+"""Production settings: everything secret comes from the environment, and is required."""
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import ALLOWED_HOSTS, BEHIND_PROXY, DATABASE_URL, REDIS_URL, SECRET_KEY
+
+DEBUG = False
+
+for _name, _value in {
+    "DJANGO_SECRET_KEY": SECRET_KEY,
+    "DJANGO_ALLOWED_HOSTS": ALLOWED_HOSTS,
+    "DATABASE_URL": DATABASE_URL,
+    "REDIS_URL": REDIS_URL,
+}.items():
+    if not _value:
+        raise ImproperlyConfigured(f"{_name} must be set in production.")
+
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True, ssl_require=False)
+}
+CELERY_BROKER_URL = REDIS_URL
+
+SECURE_SSL_REDIRECT = True
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+DEMO_DATA_ALLOWED = False

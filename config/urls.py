@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from partnership import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("healthz", views.healthz, name="healthz"),
+    path("partnerships/", views.partnership_list, name="partnership_list"),
+    path("partnerships/<slug:slug>/", views.partnership_detail, name="partnership_detail"),
+    path("partnerships/<slug:slug>/edit/", views.partnership_edit, name="partnership_edit"),
+    path("account/", views.account, name="account"),
+    path("account/api-tokens/", views.api_tokens, name="api_tokens"),
+    path("account/api-tokens/<str:token_key>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("partnership.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+]
+
+handler400 = "partnership.views.bad_request"
+handler403 = "partnership.views.permission_denied"
+handler404 = "partnership.views.page_not_found"
+handler500 = "partnership.views.server_error"

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class PartnershipConfig(AppConfig):
+    name = "partnership"
+    verbose_name = "Partnership kernel and governance"
+
+    def ready(self):
+        from . import auth  # noqa: F401  (connects the sign-in audit receivers)
+        from .registry import NavItem, register_nav_item
+        from .roles import Permission
+
+        register_nav_item(NavItem("Home", "home", order=0))
+        register_nav_item(NavItem("Partnership", "partnership_list", Permission.VIEW_PARTNERSHIP, order=10))
+        register_nav_item(NavItem("API tokens", "api_tokens", Permission.USE_API, order=90))
+        register_nav_item(NavItem("Your account", "account", order=95))

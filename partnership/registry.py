@@ -1,0 +1,59 @@
+"""Where apps plug into the shell without the kernel importing them.
+
+`partnership` imports none of `cascade`, `referrals` or `mhst`. Each app registers its navigation
+items (and, later, dashboard panels and metric providers) from its AppConfig.ready().
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from .roles import Permission
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    permission: Permission | None = None
+    order: int = 100
+    staff_only: bool = False
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    key: str
+    title: str
+    permission: Permission
+    render: Callable = field(compare=False)
+    order: int = 100
+
+
+_nav_items: dict[str, NavItem] = {}
+_panels: dict[str, DashboardPanel] = {}
+
+
+def register_nav_item(item: NavItem) -> None:
+    _nav_items[item.url_name] = item
+
+
+def register_dashboard_panel(panel: DashboardPanel) -> None:
+    _panels[panel.key] = panel
+
+
+def nav_items_for(user) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    visible = []
+    for item in sorted(_nav_items.values(), key=lambda i: (i.order, i.label)):
+        if item.staff_only and not user.is_staff:
+            continue
+        if item.permission is not None and not user.has_permission(item.permission):
+            continue
+        visible.append({"text": item.label, "href": reverse(item.url_name)})
+    return visible
+
+
+def dashboard_panels_for(user) -> list[DashboardPanel]:
+    return [p for p in sorted(_panels.values(), key=lambda p: p.order) if user.has_permission(p.permission)]

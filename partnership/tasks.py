@@ -1,0 +1,10 @@
+"""Thin Celery wrappers around services. Tasks take ids, never a child's details."""
+
+from celery import shared_task
+
+from .services import digests
+
+
+@shared_task(name="partnership.tasks.send_sign_in_failure_digests")
+def send_sign_in_failure_digests() -> int:
+    return digests.send_sign_in_failure_digests()

@@ -1,0 +1,161 @@
+"""Pages of the kernel. Views are thin: they scope, call a service, and render."""
+
+from allauth.account.internal.flows.login import get_authentication_records
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.conf import settings
+from django.http import HttpResponseServerError, JsonResponse
+from django.template import loader
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import health
+from .forms import IssueTokenForm, PartnershipDetailsForm
+from .models import Partnership, PartnershipOrganisation
+from .roles import Permission, permissions_for
+from .scoping import get_for_user_or_404
+from .services import tokens as token_service
+from .services.partnerships import update_partnership_details
+
+
+def home(request):
+    memberships = []
+    for membership in request.user.active_memberships():
+        memberships.append(
+            {
+                "membership": membership,
+                "roles": membership.role_objects,
+                "can": sorted(permissions_for(membership.roles), key=lambda p: p.label),
+            }
+        )
+    return render(request, "partnership/home.jinja", {"memberships": memberships})
+
+
+@login_not_required
+def accessibility(request):
+    return render(request, "partnership/accessibility.jinja")
+
+
+@login_not_required
+def privacy(request):
+    return render(request, "partnership/privacy.jinja")
+
+
+def partnership_list(request):
+    partnerships = Partnership.objects.for_user(request.user, Permission.VIEW_PARTNERSHIP)
+    if not request.user.has_permission(Permission.VIEW_PARTNERSHIP):
+        raise PermissionDenied
+    return render(request, "partnership/partnership_list.jinja", {"partnerships": partnerships})
+
+
+def partnership_detail(request, slug):
+    partnership = get_for_user_or_404(Partnership, request.user, Permission.VIEW_PARTNERSHIP, slug=slug)
+    members = (
+        PartnershipOrganisation.objects.for_user(request.user, Permission.VIEW_PARTNERSHIP)
+        .filter(partnership=partnership)
+        .select_related("organisation")
+    )
+    page = Paginator(members, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "partnership/partnership_detail.jinja",
+        {
+            "partnership": partnership,
+            "page": page,
+            "can_manage": partnership.pk in request.user.partnership_ids(Permission.MANAGE_PARTNERSHIP),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def partnership_edit(request, slug):
+    partnership = get_for_user_or_404(Partnership, request.user, Permission.VIEW_PARTNERSHIP, slug=slug)
+    if partnership.pk not in request.user.partnership_ids(Permission.MANAGE_PARTNERSHIP):
+        raise PermissionDenied
+    form = PartnershipDetailsForm(request.POST or None, instance=partnership)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.fields}
+        update_partnership_details(partnership=partnership, by=request.user, **changes)
+        messages.success(request, "Partnership details saved.")
+        return redirect("partnership_detail", slug=slug)
+    return render(request, "partnership/partnership_form.jinja", {"partnership": partnership, "form": form})
+
+
+def account(request):
+    return render(request, "partnership/account.jinja", {"memberships": request.user.active_memberships()})
+
+
+def _signed_in_with_second_factor(request) -> bool:
+    return any(record.get("method") == "mfa" for record in get_authentication_records(request, request.user))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    if not request.user.has_permission(Permission.USE_API):
+        raise PermissionDenied
+    mfa_ok = _signed_in_with_second_factor(request)
+    form = IssueTokenForm(request.POST or None)
+    if request.method == "POST":
+        if not mfa_ok:
+            raise PermissionDenied
+        if form.is_valid():
+            instance, token = token_service.issue_token(
+                user=request.user, by=request.user, days=form.cleaned_data["days"]
+            )
+            # Shown once, in this response only: never stored, never in a URL or a redirect.
+            return render(request, "partnership/token_created.jinja", {"token": token, "instance": instance})
+    return render(
+        request,
+        "partnership/api_tokens.jinja",
+        {"tokens": token_service.tokens_for(request.user), "form": form, "mfa_ok": mfa_ok},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def api_token_revoke(request, token_key):
+    if not request.user.has_permission(Permission.USE_API):
+        raise PermissionDenied
+    token = get_object_or_404(token_service.tokens_for(request.user), token_key=token_key)
+    if request.method == "POST":
+        token_service.revoke_token(token=token, by=request.user)
+        messages.success(request, "The token has been revoked. Anything using it will stop working.")
+        return redirect("api_tokens")
+    return render(request, "partnership/api_token_revoke.jinja", {"token": token})
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    checks = {"database": health.database_ok(), "redis": health.redis_ok()}
+    healthy = all(checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": {k: "ok" if v else "unavailable" for k, v in checks.items()}},
+        status=200 if healthy else 503,
+    )
+
+
+# --- error pages -------------------------------------------------------------------------------
+def _error(request, template, status):
+    return render(request, template, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error(request, "errors/400.jinja", 400)
+
+
+def permission_denied(request, exception=None):
+    return _error(request, "errors/403.jinja", 403)
+
+
+def page_not_found(request, exception=None):
+    return _error(request, "errors/404.jinja", 404)
+
+
+def server_error(request):
+    # Rendered without the request: no context processor may touch a database that may be down.
+    return HttpResponseServerError(loader.get_template("errors/500.jinja").render({"service_name": settings.SERVICE_NAME}))
