@@ -27,7 +27,8 @@ _MACROS = {
 def environment(**options) -> Environment:
     options["undefined"] = ChainableUndefined
     options["loader"] = ChoiceLoader([options["loader"], PackageLoader("nhsuk_frontend_jinja")])
-    env = Environment(**options)
+    options.pop("autoescape", None)
+    env = Environment(autoescape=True, **options)
     env.globals.update(
         {
             "url": reverse,
@@ -39,9 +40,7 @@ def environment(**options) -> Environment:
         }
     )
     env.filters["date_uk"] = lambda value: timezone.localtime(value).strftime("%-d %B %Y") if value else ""
-    env.filters["datetime_uk"] = (
-        lambda value: timezone.localtime(value).strftime("%-d %B %Y at %H:%M") if value else ""
-    )
+    env.filters["datetime_uk"] = lambda value: timezone.localtime(value).strftime("%-d %B %Y at %H:%M") if value else ""
     return env
 
 
@@ -65,6 +64,7 @@ def _kind(widget) -> str:
 
 
 def render_field(env: Environment, bf, **params) -> Markup:
+    """The macro's output is already Markup: the environment autoescapes every value it interpolates."""
     widget = bf.field.widget
     kind = _kind(widget)
     error = {"text": " ".join(str(e) for e in bf.errors)} if bf.errors else None
@@ -82,14 +82,14 @@ def render_field(env: Environment, bf, **params) -> Markup:
             items = [{"value": "on", "text": label["text"], "checked": bool(value)}]
             merged = {**common, "idPrefix": common["id"], "items": items}
             merged.update(params)
-            return Markup(_macro(env, "checkboxes")(merged))
+            return _macro(env, "checkboxes")(merged)
         selected = {str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v is not None}
         items = [
             {"value": str(v), "text": str(t), "checked": str(v) in selected} for v, t in bf.field.choices if v != ""
         ]
         merged = {**common, "idPrefix": common["id"], "fieldset": fieldset, "items": items}
         merged.update(params)
-        return Markup(_macro(env, kind)(merged))
+        return _macro(env, kind)(merged)
 
     merged = {**common, "label": label, "attributes": attributes}
     if kind == "select":
@@ -105,7 +105,7 @@ def render_field(env: Environment, bf, **params) -> Markup:
         if "autocomplete" in attributes:
             merged["autocomplete"] = attributes.pop("autocomplete")
     merged.update(params)
-    return Markup(_macro(env, kind)(merged))
+    return _macro(env, kind)(merged)
 
 
 def render_error_summary(env: Environment, form, **params) -> Markup:
@@ -120,7 +120,7 @@ def render_error_summary(env: Environment, form, **params) -> Markup:
         items.extend({"text": str(e), "href": f"#{anchor}"} for e in errors)
     merged = {"titleText": "There is a problem", "errorList": items}
     merged.update(params)
-    return Markup(_macro(env, "error_summary")(merged))
+    return _macro(env, "error_summary")(merged)
 
 
 def message_class(level: int) -> str:

@@ -4,7 +4,7 @@ from partnership.models import OrganisationKind as K
 from partnership.roles import Role
 
 # A documented, demo-only TOTP secret shared by every persona (base32). Never use it for a real account.
-DEMO_TOTP_SECRET = "DEMODEMODEMODEMODEMODEMODEMODEMO"
+DEMO_TOTP_SECRET = "DEMODEMODEMODEMODEMODEMODEMODEMO"  # noqa: S105 (demo only, documented)
 
 PARTNERSHIP = {
     "slug": "northshire",

@@ -32,7 +32,9 @@ class AuditedAdmin(admin.ModelAdmin):
             adding = obj._state.adding
             obj.save()
             audit.record(
-                actor=request.user, action=AuditAction.CREATE if adding else AuditAction.UPDATE, obj=obj,
+                actor=request.user,
+                action=AuditAction.CREATE if adding else AuditAction.UPDATE,
+                obj=obj,
                 detail={"via": "admin"},
             )
         formset.save_m2m()

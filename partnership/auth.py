@@ -1,6 +1,10 @@
 """Sign-in: the allauth adapter and the audit of sign-in, sign-out and failed sign-in."""
 
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added, authenticator_removed
 from django.contrib.auth import get_user_model
@@ -18,6 +22,16 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         # Accounts are created by the partnership's administrators, never by sign-up.
         return False
+
+    def is_reauthentication_required(self, *, app, **kwargs) -> bool:
+        """A sign-in within the re-authentication window counts as re-authenticating, so someone made
+        to set up two-factor authentication straight after signing in is not asked for their password twice."""
+        request = self.request
+        if request is not None and request.user.is_authenticated:
+            records = get_authentication_records(request, request.user)
+            if records and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT:
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
 
 def has_totp(user) -> bool:

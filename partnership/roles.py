@@ -21,7 +21,10 @@ class Permission(models.TextChoices):
     TRIAGE_REFERRALS = "triage_referrals", "Claim and triage referrals to their single point of access"
     LEAD_DUTY_TEAM = "lead_duty_team", "Run the duty rota, reassign referrals and receive breach warnings"
     MANAGE_MHST = "manage_mhst", "Manage their Mental Health Support Team, its practitioners and school allocations"
-    RECORD_MHST_ACTIVITY = "record_mhst_activity", "Record MHST activity and work with referrals allocated to their team"
+    RECORD_MHST_ACTIVITY = (
+        "record_mhst_activity",
+        "Record MHST activity and work with referrals allocated to their team",
+    )
     VIEW_DASHBOARDS = "view_dashboards", "Read dashboards of aggregate figures (never a child's details)"
     EXPORT_AGGREGATES = "export_aggregates", "Download aggregate figures as CSV or XLSX"
     USE_API = "use_api", "Issue API tokens and use the REST API"
@@ -84,9 +87,7 @@ ROLES: dict[Role, RoleInfo] = {
     ),
     Role.SCHOOL_MH_LEAD: RoleInfo(
         "Leads mental health in their school or college: referrals, the school's lead contacts and MHST readiness.",
-        frozenset(
-            {P.VIEW_PARTNERSHIP, P.SUBMIT_REFERRALS, P.VIEW_SCHOOL_REFERRALS, P.MANAGE_SCHOOL_READINESS}
-        ),
+        frozenset({P.VIEW_PARTNERSHIP, P.SUBMIT_REFERRALS, P.VIEW_SCHOOL_REFERRALS, P.MANAGE_SCHOOL_READINESS}),
         sees_child_details=True,
     ),
     Role.DUTY_CLINICIAN: RoleInfo(

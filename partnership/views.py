@@ -1,14 +1,14 @@
 """Pages of the kernel. Views are thin: they scope, call a service, and render."""
 
 from allauth.account.internal.flows.login import get_authentication_records
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.conf import settings
 from django.http import HttpResponseServerError, JsonResponse
-from django.template import loader
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -134,7 +134,10 @@ def healthz(request):
     checks = {"database": health.database_ok(), "redis": health.redis_ok()}
     healthy = all(checks.values())
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": {k: "ok" if v else "unavailable" for k, v in checks.items()}},
+        {
+            "status": "ok" if healthy else "unavailable",
+            "checks": {k: "ok" if v else "unavailable" for k, v in checks.items()},
+        },
         status=200 if healthy else 503,
     )
 
@@ -158,4 +161,6 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # Rendered without the request: no context processor may touch a database that may be down.
-    return HttpResponseServerError(loader.get_template("errors/500.jinja").render({"service_name": settings.SERVICE_NAME}))
+    return HttpResponseServerError(
+        loader.get_template("errors/500.jinja").render({"service_name": settings.SERVICE_NAME})
+    )

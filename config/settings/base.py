@@ -62,11 +62,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "partnership.middleware.AbsoluteSessionTimeoutMiddleware",
     "partnership.middleware.LoginRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "partnership.middleware.MfaRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -145,6 +145,12 @@ ACCOUNT_RATE_LIMITS = {
     # rest of the window; twenty a minute from one address is throttled.
     "login_failed": "20/m/ip,5/15m/key",
     "reset_password": "20/m/ip,5/m/key",
+}
+ACCOUNT_FORMS = {"login": "partnership.forms.SignInForm"}
+MFA_FORMS = {
+    "authenticate": "partnership.forms.SecurityCodeForm",
+    "reauthenticate": "partnership.forms.ReauthenticateCodeForm",
+    "activate_totp": "partnership.forms.ActivateAuthenticatorForm",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CYP Partnership"

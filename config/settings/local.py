@@ -12,9 +12,7 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 LOCAL_DATABASE_URL = "postgres://cyp@127.0.0.1:54329/cyp"
 LOCAL_REDIS_URL = "redis://127.0.0.1:63799/0"
 DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL or LOCAL_DATABASE_URL, conn_max_age=60, conn_health_checks=True
-    )
+    "default": dj_database_url.parse(DATABASE_URL or LOCAL_DATABASE_URL, conn_max_age=60, conn_health_checks=True)
 }
 REDIS_URL = REDIS_URL or LOCAL_REDIS_URL
 CELERY_BROKER_URL = REDIS_URL
@@ -24,3 +22,7 @@ DEMO_DATA_ALLOWED = True
 DEMO_PASSWORD = DEMO_PASSWORD or "local-demo-password"
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# Serve static files straight from static/ (no collectstatic needed outside production).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -43,7 +43,9 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=255)
     kind = models.CharField(max_length=30, choices=OrganisationKind.choices)
-    urn = models.PositiveIntegerField("URN", unique=True, null=True, blank=True, help_text="GIAS unique reference number")
+    urn = models.PositiveIntegerField(
+        "URN", unique=True, null=True, blank=True, help_text="GIAS unique reference number"
+    )
     laestab = models.CharField("LAESTAB", max_length=7, blank=True)
     ods_code = models.CharField("ODS code", max_length=10, blank=True)
     charity_number = models.CharField(max_length=20, blank=True)

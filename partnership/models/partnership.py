@@ -36,9 +36,7 @@ class Partnership(models.Model):
     lead_body = models.CharField(max_length=10, choices=LeadBody.choices)
     region = models.CharField(max_length=30, choices=Region.choices)
     rurality = models.CharField(max_length=10, choices=Rurality.choices, default=Rurality.MIXED)
-    transformation_plan_reference = models.CharField(
-        "local transformation plan reference", max_length=200, blank=True
-    )
+    transformation_plan_reference = models.CharField("local transformation plan reference", max_length=200, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

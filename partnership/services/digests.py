@@ -42,7 +42,11 @@ def _send_one(*, partnership: Partnership, now) -> bool:
     if not per_account:
         return False
     leads = sorted(
-        {m.user.email for m in members.filter(roles__contains=[Role.AREA_LEAD]).select_related("user") if m.user.is_active}
+        {
+            m.user.email
+            for m in members.filter(roles__contains=[Role.AREA_LEAD]).select_related("user")
+            if m.user.is_active
+        }
     )
     if not leads:
         return False
@@ -55,7 +59,8 @@ def _send_one(*, partnership: Partnership, now) -> bool:
                 subject=f"Failed sign-ins in the last 24 hours: {partnership.name}",
                 message=(
                     f"There were {sum(per_account.values())} failed sign-in attempts to {len(per_account)} "
-                    f"member accounts of {partnership.name} in the 24 hours to {timezone.localtime(now):%H:%M on %d %B %Y}.\n\n"
+                    f"member accounts of {partnership.name} in the 24 hours to "
+                    f"{timezone.localtime(now):%H:%M on %d %B %Y}.\n\n"
                     + "\n".join(lines)
                     + "\n\nIf you do not recognise this activity, ask the account holders to change their passwords."
                 ),

@@ -10,7 +10,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("email")
-        parser.add_argument("--days", type=int, default=None, help="Days until the token expires (default from settings).")
+        parser.add_argument(
+            "--days", type=int, default=None, help="Days until the token expires (default from settings)."
+        )
 
     def handle(self, *args, email, days, **options):
         user = get_user_model().objects.filter(email__iexact=email.strip()).first()

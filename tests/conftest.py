@@ -1,0 +1,58 @@
+from dataclasses import dataclass
+
+import pyotp
+import pytest
+from django.urls import reverse
+
+from partnership.models import User
+from partnership.roles import Role
+
+from .factories import TEST_PASSWORD, TEST_TOTP_SECRET, PartnershipFactory, member
+
+
+@pytest.fixture(autouse=True)
+def _fast_rate_limit_cache():
+    """Rate limits live in the cache: start each test with a clean one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@dataclass
+class Cast:
+    """The users every access test runs against (HC's alice/bob/charlie)."""
+
+    partnership: object
+    other_partnership: object
+    lead: User  # area lead of `partnership`: may read and write
+    reader: User  # steering member of `partnership`: read-only
+    outsider: User  # area lead of another partnership: sees nothing of `partnership`
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    partnership = PartnershipFactory(slug="own")
+    other = PartnershipFactory(slug="other")
+    return Cast(
+        partnership=partnership,
+        other_partnership=other,
+        lead=member(partnership, Role.AREA_LEAD, email="lead@own.example"),
+        reader=member(partnership, Role.STEERING_MEMBER, email="reader@own.example"),
+        outsider=member(other, Role.AREA_LEAD, email="lead@other.example"),
+    )
+
+
+def current_totp() -> str:
+    return pyotp.TOTP(TEST_TOTP_SECRET).now()
+
+
+def sign_in(client, user, *, totp: bool | None = None):
+    """Sign in through the real pages: password, then the second factor when the user has one."""
+    response = client.post(reverse("account_login"), {"login": user.email, "password": TEST_PASSWORD})
+    assert response.status_code == 302, response.content.decode()[:500]
+    if response.url == reverse("mfa_authenticate"):
+        response = client.post(reverse("mfa_authenticate"), {"code": current_totp()})
+        assert response.status_code == 302
+    return response

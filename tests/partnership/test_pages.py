@@ -1,0 +1,84 @@
+import pytest
+from django.urls import reverse
+
+from partnership.models import AuditEvent, Partnership
+from partnership.models.audit import AuditAction
+
+from ..conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("name", ["accessibility", "privacy"])
+def test_public_pages_need_no_sign_in(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert 'href="/accessibility/"' in response.content.decode()  # footer link
+
+
+def test_home_shows_the_role_and_what_it_can_do(client, cast):
+    sign_in(client, cast.reader)
+    html = client.get(reverse("home")).content.decode()
+    assert "Steering group member" in html
+    assert "Update the progress of actions they own" in html
+    assert "Manage the partnership" not in html
+
+
+def test_navigation_depends_on_roles(client, cast):
+    sign_in(client, cast.lead)
+    assert 'href="/account/api-tokens/"' in client.get(reverse("home")).content.decode()
+    client.logout()
+    sign_in(client, cast.reader)
+    assert 'href="/account/api-tokens/"' not in client.get(reverse("home")).content.decode()
+
+
+def test_friendly_404(client, cast):
+    sign_in(client, cast.lead)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_editing_partnership_details_shows_errors_and_keeps_input(client, cast):
+    sign_in(client, cast.lead)
+    url = reverse("partnership_edit", args=[cast.partnership.slug])
+    response = client.post(url, {"name": "", "lead_body": "la", "region": "london", "rurality": "urban"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html
+    assert 'href="#id_name"' in html
+    assert "Enter the partnership&#39;s name" in html or "Enter the partnership's name" in html
+    assert "<title>Error:" in html
+    assert not AuditEvent.objects.filter(action=AuditAction.UPDATE).exists()
+
+
+def test_editing_partnership_details_saves_and_audits(client, cast):
+    sign_in(client, cast.lead)
+    url = reverse("partnership_edit", args=[cast.partnership.slug])
+    data = {
+        "name": "Renamed",
+        "lead_body": "la",
+        "region": "london",
+        "rurality": "urban",
+        "transformation_plan_reference": "LTP-1",
+    }
+    response = client.post(url, data)
+    assert response.url == reverse("partnership_detail", args=[cast.partnership.slug])
+    assert Partnership.objects.get(pk=cast.partnership.pk).name == "Renamed"
+    event = AuditEvent.objects.get(action=AuditAction.UPDATE)
+    assert event.actor == cast.lead
+    assert event.detail["changed"]["name"] == [cast.partnership.name, "Renamed"]
+    assert "Partnership details saved" in client.get(response.url).content.decode()
+
+
+def test_partnership_member_list_is_paginated(client, cast):
+    from ..factories import PartnershipOrganisationFactory
+
+    PartnershipOrganisationFactory.create_batch(30, partnership=cast.partnership)
+    sign_in(client, cast.reader)
+    url = reverse("partnership_detail", args=[cast.partnership.slug])
+    first = client.get(url).content.decode()
+    assert first.count('class="nhsuk-table__row"') == 25
+    assert "?page=2" in first
+    assert client.get(url + "?page=2").content.decode().count('class="nhsuk-table__row"') >= 5
+    assert client.get(url + "?page=abc").status_code == 200
