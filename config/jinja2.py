@@ -7,6 +7,7 @@ Django form therefore looks right without hand-written component HTML (ADR 0003)
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib.messages import constants as message_levels
 from django.templatetags.static import static
 from django.urls import reverse
@@ -33,6 +34,7 @@ def environment(**options) -> Environment:
         {
             "url": reverse,
             "static": static,
+            "static_url": settings.STATIC_URL,
             "now": timezone.now,
             "field": lambda bound_field, **params: render_field(env, bound_field, **params),
             "error_summary": lambda form, **params: render_error_summary(env, form, **params),

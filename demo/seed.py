@@ -71,8 +71,8 @@ def _persona(email: str, full_name: str) -> User:
         user.is_active = True
         user.set_password(settings.DEMO_PASSWORD)
         user.save()
-    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-        TOTP.activate(user, p.DEMO_TOTP_SECRET)
-    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).exists():
-        RecoveryCodes.activate(user)
+    # Reset to the documented demo secret every time (and re-encrypt with the current key).
+    Authenticator.objects.filter(user=user).delete()
+    TOTP.activate(user, p.DEMO_TOTP_SECRET)
+    RecoveryCodes.activate(user)
     return user

@@ -41,10 +41,13 @@ class RequestContextMiddleware:
 
 
 def client_ip(request) -> str | None:
-    if settings.BEHIND_PROXY:
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
+    """The client's address. Behind N trusted proxies it is the Nth address from the right of
+    X-Forwarded-For: everything to its left was written by the client and may be forged."""
+    hops = settings.TRUSTED_PROXY_COUNT
+    if hops > 0:
+        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -11,7 +11,7 @@ const { version } = JSON.parse(readFileSync(join(root, "node_modules", "nhsuk-fr
 
 rmSync(target, { recursive: true, force: true });
 mkdirSync(target, { recursive: true });
-for (const file of ["nhsuk-frontend.min.css", "nhsuk-frontend.min.js", "nhsuk-frontend.min.js.map"]) {
+for (const file of ["nhsuk-frontend.min.css", "nhsuk-frontend.min.css.map", "nhsuk-frontend.min.js", "nhsuk-frontend.min.js.map"]) {
   cpSync(join(source, file), join(target, file));
 }
 cpSync(join(source, "assets"), join(target, "assets"), { recursive: true });

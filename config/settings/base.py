@@ -25,10 +25,14 @@ EMAIL_HOST = env_str("EMAIL_HOST", "")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-# Behind a load balancer that sets X-Forwarded-For / X-Forwarded-Proto; off unless told.
+# Behind a load balancer that sets X-Forwarded-For / X-Forwarded-Proto; off unless told. The client
+# address is taken TRUSTED_PROXY_COUNT hops from the right of X-Forwarded-For, never the left (forgeable).
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "")
+# Fernet keys that encrypt TOTP secrets at rest, newest first (comma-separated). Required in production.
+MFA_ENCRYPTION_KEYS = env_list("MFA_ENCRYPTION_KEYS", [])
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 
 # --- applications ------------------------------------------------------------------------------
@@ -132,6 +136,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
 ACCOUNT_ADAPTER = "partnership.auth.AccountAdapter"
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT  # so per-address throttling sees the client, not the proxy
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -152,6 +157,7 @@ MFA_FORMS = {
     "reauthenticate": "partnership.forms.ReauthenticateCodeForm",
     "activate_totp": "partnership.forms.ActivateAuthenticatorForm",
 }
+MFA_ADAPTER = "partnership.auth.MfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CYP Partnership"
 MFA_RECOVERY_CODE_COUNT = 10

@@ -1,13 +1,20 @@
 """Settings for a developer's machine (`make run`)."""
 
+import base64
+import hashlib
+
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import DATABASE_URL, DEMO_PASSWORD, INSTALLED_APPS, REDIS_URL, SECRET_KEY
+from .base import DATABASE_URL, DEMO_PASSWORD, INSTALLED_APPS, MFA_ENCRYPTION_KEYS, REDIS_URL, SECRET_KEY
 
 DEBUG = True
 SECRET_KEY = SECRET_KEY or "local-only-insecure-key-do-not-use-in-production"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+# A local-only key derived from the secret key, so demo TOTP secrets are encrypted here as in production.
+MFA_ENCRYPTION_KEYS = MFA_ENCRYPTION_KEYS or [
+    base64.urlsafe_b64encode(hashlib.sha256(f"mfa:{SECRET_KEY}".encode()).digest()).decode()
+]
 
 LOCAL_DATABASE_URL = "postgres://cyp@127.0.0.1:54329/cyp"
 LOCAL_REDIS_URL = "redis://127.0.0.1:63799/0"

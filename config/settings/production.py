@@ -1,10 +1,11 @@
 """Production settings: everything secret comes from the environment, and is required."""
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, BEHIND_PROXY, DATABASE_URL, REDIS_URL, SECRET_KEY
+from .base import ALLOWED_HOSTS, BEHIND_PROXY, DATABASE_URL, EMAIL_HOST, MFA_ENCRYPTION_KEYS, REDIS_URL, SECRET_KEY
 
 DEBUG = False
 
@@ -13,9 +14,19 @@ for _name, _value in {
     "DJANGO_ALLOWED_HOSTS": ALLOWED_HOSTS,
     "DATABASE_URL": DATABASE_URL,
     "REDIS_URL": REDIS_URL,
+    "EMAIL_HOST": EMAIL_HOST,
+    "MFA_ENCRYPTION_KEYS": MFA_ENCRYPTION_KEYS,
 }.items():
     if not _value:
         raise ImproperlyConfigured(f"{_name} must be set in production.")
+
+for _key in MFA_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            "MFA_ENCRYPTION_KEYS must be Fernet keys (32 url-safe base64-encoded bytes), comma-separated."
+        ) from exc
 
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True, ssl_require=False)

@@ -132,3 +132,9 @@ def test_audit_records_system_issue_via_command(duty_clinician):
     event = AuditEvent.objects.get(action=AuditAction.TOKEN_ISSUED)
     assert event.actor_label == audit.SYSTEM.label
     assert event.detail["via"] == "manage.py issue_api_token"
+
+
+def test_a_token_stops_working_when_its_user_loses_api_access(client, duty_clinician):
+    token = issue(duty_clinician.email)
+    duty_clinician.memberships.update(roles=[Role.STEERING_MEMBER.value])
+    assert client.get(reverse("api_me"), headers={"Authorization": f"Token {token}"}).status_code == 401

@@ -123,3 +123,14 @@ def test_staff_must_set_up_two_factor(client):
     admin = UserFactory(is_staff=True, is_superuser=True, totp=False)
     sign_in(client, admin)
     assert client.get(reverse("admin:index")).url == reverse("mfa_activate_totp")
+
+
+def test_totp_secrets_are_encrypted_at_rest():
+    from allauth.mfa.models import Authenticator
+
+    from ..factories import TEST_TOTP_SECRET
+
+    user = UserFactory(totp=True)
+    stored = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
+    assert TEST_TOTP_SECRET not in stored
+    assert stored.startswith("gAAAA")  # a Fernet token

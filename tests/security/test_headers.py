@@ -31,11 +31,16 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "cyp.example.nhs.uk",
     "DATABASE_URL": "postgres://cyp@127.0.0.1:1/cyp",
     "REDIS_URL": "redis://127.0.0.1:1/0",
+    "EMAIL_HOST": "smtp.example.org",
+    "MFA_ENCRYPTION_KEYS": "Ghb-buor0v751MQVN0nRAk9L7PSkZlssFLkrNquDuK0=",
 }
 
 
+OURS = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "EMAIL_", "MFA_")
+
+
 def _manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(OURS)}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
@@ -52,12 +57,18 @@ def test_production_settings_pass_check_deploy():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"])
+@pytest.mark.parametrize("missing", [k for k in PRODUCTION_ENV if k != "DJANGO_SETTINGS_MODULE"])
 def test_production_settings_refuse_to_start_without_required_environment(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert f"{missing} must be set in production" in result.stderr
+
+
+def test_production_settings_refuse_a_malformed_encryption_key():
+    result = _manage("check", env={**PRODUCTION_ENV, "MFA_ENCRYPTION_KEYS": "not-a-fernet-key"})
+    assert result.returncode != 0
+    assert "MFA_ENCRYPTION_KEYS" in result.stderr
 
 
 def test_demo_app_is_not_installed_in_production():
