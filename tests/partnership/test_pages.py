@@ -82,3 +82,20 @@ def test_partnership_member_list_is_paginated(client, cast):
     assert "?page=2" in first
     assert client.get(url + "?page=2").content.decode().count('class="nhsuk-table__row"') >= 5
     assert client.get(url + "?page=abc").status_code == 200
+
+
+def test_friendly_500_renders_without_the_request_or_database(rf):
+    from partnership.views import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Sorry, there is a problem with the service" in html
+    assert "Traceback" not in html
+
+
+def test_friendly_403(client, cast):
+    sign_in(client, cast.reader)
+    response = client.get(reverse("partnership_edit", args=[cast.partnership.slug]))
+    assert response.status_code == 403
+    assert "You cannot do this" in response.content.decode()
