@@ -160,6 +160,9 @@ MFA_FORMS = {
 MFA_ADAPTER = "partnership.auth.MfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CYP Partnership"
+# Accept the code of the 30-second step either side, as RFC 6238 advises: a code typed as the app
+# rolls over (or with a little clock drift) still works. allauth's default, 0, rejects those.
+MFA_TOTP_TOLERANCE = 1
 MFA_RECOVERY_CODE_COUNT = 10
 
 SESSION_COOKIE_AGE = 30 * 60  # idle timeout: the cookie is renewed on every request

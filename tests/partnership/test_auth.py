@@ -76,7 +76,8 @@ def test_repeated_failed_sign_ins_lock_the_account_out(client):
 
 def test_sign_up_is_closed(client):
     response = client.get(reverse("account_signup"))
-    assert "Sign Up Closed" in response.content.decode() or response.status_code in (302, 403, 404)
+    assert response.status_code == 200
+    assert "Accounts are created by your partnership" in response.content.decode()
     client.post(reverse("account_signup"), {"email": "new@example.org", "password1": "x" * 20, "password2": "x" * 20})
     assert not UserFactory._meta.model.objects.filter(email="new@example.org").exists()
 
@@ -134,3 +135,18 @@ def test_totp_secrets_are_encrypted_at_rest():
     stored = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
     assert TEST_TOTP_SECRET not in stored
     assert stored.startswith("gAAAA")  # a Fernet token
+
+
+def test_a_code_from_the_previous_30_seconds_is_accepted_but_not_older(client):
+    import pyotp
+
+    from ..factories import TEST_TOTP_SECRET
+
+    user = member(PartnershipFactory(), Role.DUTY_CLINICIAN, totp=True)
+    totp = pyotp.TOTP(TEST_TOTP_SECRET)
+    now = timezone.now()
+    client.post(reverse("account_login"), {"login": user.email, "password": TEST_PASSWORD})
+    too_old = client.post(reverse("mfa_authenticate"), {"code": totp.at(now - timedelta(seconds=61))})
+    assert too_old.status_code == 200
+    response = client.post(reverse("mfa_authenticate"), {"code": totp.at(now - timedelta(seconds=30))})
+    assert response.status_code == 302
