@@ -113,7 +113,10 @@ def render_field(env: Environment, bf, **params) -> Markup:
 def render_error_summary(env: Environment, form, **params) -> Markup:
     if not form.errors:
         return Markup("")
-    items = [{"text": str(e)} for e in form.non_field_errors()]
+    # A form-level error (such as a wrong password) links to the first field, as NHS.UK advises.
+    first = next(iter(form), None)
+    first_anchor = f"#{first.id_for_label or first.html_name}" if first is not None else None
+    items = [{"text": str(e), "href": first_anchor} for e in form.non_field_errors()]
     for name, errors in form.errors.items():
         if name == forms.forms.NON_FIELD_ERRORS:
             continue

@@ -71,6 +71,7 @@ def test_repeated_failed_sign_ins_lock_the_account_out(client):
     response = client.post(reverse("account_login"), {"login": user.email, "password": TEST_PASSWORD})
     assert response.status_code == 200
     assert "Too many failed login attempts" in response.content.decode()
+    assert 'href="#id_login"' in response.content.decode()  # the summary links to the first field
     assert "_auth_user_id" not in client.session
 
 
