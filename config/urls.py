@@ -16,6 +16,8 @@ urlpatterns = [
     path("account/", views.account, name="account"),
     path("account/api-tokens/", views.api_tokens, name="api_tokens"),
     path("account/api-tokens/<str:token_key>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    # Email addresses are managed by administrators: allauth's self-service email page is not offered.
+    path("accounts/email/", views.not_offered, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("partnership.api.urls")),

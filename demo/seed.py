@@ -2,12 +2,14 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from partnership.models import Membership, Organisation, Partnership, PartnershipOrganisation, User
 
 from . import personas as p
+
+LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
 
 
 class DemoNotAllowed(Exception):
@@ -19,6 +21,10 @@ def seed_demo() -> Partnership:
     """Create or update the demo partnership, its organisations and personas. Idempotent."""
     if not settings.DEMO_DATA_ALLOWED:
         raise DemoNotAllowed("Demo data can't be loaded here: DEMO_DATA_ALLOWED is off (production settings).")
+    host = connection.settings_dict.get("HOST") or ""
+    if host not in LOCAL_HOSTS:
+        # The personas' password and two-factor secret are published: never put them in a real database.
+        raise DemoNotAllowed(f"Demo data is only loaded into a database on this machine, not {host}.")
     partnership, _ = Partnership.objects.update_or_create(slug=p.PARTNERSHIP["slug"], defaults=p.PARTNERSHIP)
     organisations = {}
     for name, kind, urn, phase, pupils, fsm, postcode, decile in p.SCHOOLS:

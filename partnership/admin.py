@@ -1,7 +1,12 @@
 from allauth.account.decorators import secure_admin_login
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from knox.models import AuthToken
 
+from .auth import revoke_api_tokens
 from .models import AuditEvent, Membership, Organisation, Partnership, PartnershipOrganisation, User
 from .models.audit import AuditAction
 from .services import audit
@@ -9,6 +14,12 @@ from .services import audit
 # The admin signs in through the same page as everyone else, with the second factor.
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "CYP Mental Health Partnership administration"
+
+# Not administered here: roles live on memberships (not groups), email addresses are the user's
+# own field, and API tokens are issued and revoked by their holders (or issue_api_token).
+for _model in (Group, EmailAddress, AuthToken, Authenticator):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -69,6 +80,34 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(Authenticator)
+class AuthenticatorAdmin(AuditedAdmin):
+    """Lets an administrator reset a user's two-factor authentication (a lost phone), audited.
+    Nothing can be added or edited here: secrets are only ever set by their holder."""
+
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    search_fields = ["user__email"]
+    fields = ["user", "type", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        revoke_api_tokens(obj.user, reason="two-factor authentication reset by an administrator")
+
+    def delete_queryset(self, request, queryset):
+        users = {a.user for a in queryset.select_related("user")}
+        super().delete_queryset(request, queryset)
+        for user in users:
+            revoke_api_tokens(user, reason="two-factor authentication reset by an administrator")
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     ordering = ["email"]
@@ -77,10 +116,17 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Person", {"fields": ["full_name"]}),
-        ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        ("Access", {"fields": ["is_active", "is_staff", "is_superuser"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
-    filter_horizontal = ["groups"]
+    filter_horizontal = []
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            audit.record(actor=request.user, action=AuditAction.PASSWORD_CHANGED, obj=user, detail={"via": "admin"})
+        return response
 
 
 class MembershipInline(admin.TabularInline):

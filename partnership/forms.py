@@ -2,7 +2,10 @@ from allauth.account.forms import LoginForm
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from allauth.mfa.totp.forms import ActivateTOTPForm
 from django import forms
+from django.conf import settings
+from django.core.cache import cache
 
+from .auth import audit_failed_second_factor
 from .models import Partnership
 from .services.partnerships import EDITABLE_FIELDS
 
@@ -56,16 +59,38 @@ class SignInForm(LoginForm):
         _require(self.fields["password"], "Enter your password", "Password")
 
 
-class SecurityCodeForm(AuthenticateForm):
+class _SecondFactorCodeMixin:
+    """Audits wrong codes, and remembers a used authenticator code for as long as it stays valid
+    (allauth remembers it for one 30-second period only, but accepts it for MFA_TOTP_TOLERANCE more
+    either side), so a code seen over someone's shoulder cannot be used again."""
+
+    reauthentication = False
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _require(self.fields["code"], "Enter the code from your authenticator app", "Security code")
 
+    def clean_code(self):
+        try:
+            code = super().clean_code()
+        except forms.ValidationError:
+            audit_failed_second_factor(self.user, reauthentication=self.reauthentication)
+            raise
+        digits = str(code).replace(" ", "")
+        if digits.isdigit() and len(digits) == 6:
+            valid_for = (2 * settings.MFA_TOTP_TOLERANCE + 1) * 30
+            if not cache.add(f"mfa-code-used:{self.user.pk}:{digits}", True, timeout=valid_for):
+                audit_failed_second_factor(self.user, reauthentication=self.reauthentication)
+                raise forms.ValidationError("This code has already been used. Wait for your app to show a new one.")
+        return code
 
-class ReauthenticateCodeForm(ReauthenticateForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _require(self.fields["code"], "Enter the code from your authenticator app", "Security code")
+
+class SecurityCodeForm(_SecondFactorCodeMixin, AuthenticateForm):
+    pass
+
+
+class ReauthenticateCodeForm(_SecondFactorCodeMixin, ReauthenticateForm):
+    reauthentication = True
 
 
 class ActivateAuthenticatorForm(ActivateTOTPForm):

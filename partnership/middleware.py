@@ -3,6 +3,7 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
+from allauth.core.internal.httpkit import clean_client_ip
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -10,6 +11,7 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLogi
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from rest_framework.views import APIView
 
 from . import request_context
@@ -37,6 +39,10 @@ class RequestContextMiddleware:
         finally:
             request_context.reset(token)
         response["X-Request-ID"] = request.request_id
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            # Pages for a signed-in person (secrets, recovery codes, children's details) are never cached.
+            patch_cache_control(response, no_store=True, private=True)
         return response
 
 
@@ -47,8 +53,10 @@ def client_ip(request) -> str | None:
     if hops > 0:
         forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
         if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR") or None
+            address = clean_client_ip(forwarded[-hops])  # drops a port, refuses what is not an address
+            if address:
+                return address
+    return clean_client_ip(request.META.get("REMOTE_ADDR") or "")
 
 
 class ContentSecurityPolicyMiddleware:
@@ -139,7 +147,7 @@ class MfaRequiredMiddleware:
         if request.path_info.startswith(settings.STATIC_URL):
             return None
         try:
-            url_name = resolve(request.path_info).url_name
+            url_name = resolve(request.path_info).view_name
         except Resolver404:
             return None
         if url_name in MFA_SETUP_URL_NAMES or has_totp(user):

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -82,6 +82,10 @@ def partnership_edit(request, slug):
         messages.success(request, "Partnership details saved.")
         return redirect("partnership_detail", slug=slug)
     return render(request, "partnership/partnership_form.jinja", {"partnership": partnership, "form": form})
+
+
+def not_offered(request, *args, **kwargs):
+    raise Http404
 
 
 def account(request):

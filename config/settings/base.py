@@ -19,6 +19,7 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 DATABASE_URL = env_str("DATABASE_URL", "")
+DATABASE_SSL_REQUIRE = env_bool("DATABASE_SSL_REQUIRE", True)  # production only; off for a same-host database
 REDIS_URL = env_str("REDIS_URL", "")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@cyp-partnership.local")
 EMAIL_HOST = env_str("EMAIL_HOST", "")
@@ -117,6 +118,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "django_cache",
+        # Culling would evict sign-in lockouts and used-code markers: keep far more entries than
+        # a partnership ever has (expired rows are removed as new ones are written).
+        "OPTIONS": {"MAX_ENTRIES": 5_000_000},
     }
 }
 
@@ -145,6 +149,9 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_MAX_EMAIL_ADDRESSES = 1  # one address per account, set by administrators
+ACCOUNT_CHANGE_EMAIL = False  # a reset request for an unknown address sends nothing
 ACCOUNT_RATE_LIMITS = {
     # Five wrong passwords for one account in fifteen minutes locks that account's sign-in for the
     # rest of the window; twenty a minute from one address is throttled.

@@ -5,7 +5,16 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, BEHIND_PROXY, DATABASE_URL, EMAIL_HOST, MFA_ENCRYPTION_KEYS, REDIS_URL, SECRET_KEY
+from .base import (
+    ALLOWED_HOSTS,
+    BEHIND_PROXY,
+    DATABASE_SSL_REQUIRE,
+    DATABASE_URL,
+    EMAIL_HOST,
+    MFA_ENCRYPTION_KEYS,
+    REDIS_URL,
+    SECRET_KEY,
+)
 
 DEBUG = False
 
@@ -29,7 +38,9 @@ for _key in MFA_ENCRYPTION_KEYS:
         ) from exc
 
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True, ssl_require=False)
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=60, conn_health_checks=True, ssl_require=DATABASE_SSL_REQUIRE
+    )
 }
 CELERY_BROKER_URL = REDIS_URL
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from knox.models import AuthToken
 
+from ..auth import has_totp
 from ..models.audit import AuditAction
 from ..roles import Permission
 from . import audit
@@ -21,6 +22,8 @@ def issue_token(*, user, by, days: int | None = None, via: str = "account page")
         raise TokenNotAllowed("This account is not active.")
     if not user.has_permission(Permission.USE_API):
         raise TokenNotAllowed("None of this account's roles may use the API.")
+    if user.requires_mfa and not has_totp(user):
+        raise TokenNotAllowed("This account must set up two-factor authentication before it can have a token.")
     ttl = timedelta(days=days if days is not None else settings.API_TOKEN_TTL_DAYS)
     instance, token = AuthToken.objects.create(user=user, expiry=ttl)
     audit.record(

@@ -30,7 +30,10 @@ def issue(email, *args) -> str:
 @pytest.fixture
 def duty_clinician():
     return member(
-        PartnershipFactory(slug="northshire", name="Northshire"), Role.DUTY_CLINICIAN, email="duty@nhs.example"
+        PartnershipFactory(slug="northshire", name="Northshire"),
+        Role.DUTY_CLINICIAN,
+        email="duty@nhs.example",
+        totp=True,
     )
 
 

@@ -55,3 +55,12 @@ def test_seed_demo_refuses_to_run_when_demo_data_is_not_allowed(settings):
     with pytest.raises(CommandError, match="production"):
         call_command("seed_demo")
     assert User.objects.count() == 0
+
+
+def test_seed_demo_refuses_a_database_on_another_machine(monkeypatch):
+    from django.db import connection
+
+    monkeypatch.setitem(connection.settings_dict, "HOST", "db.example.org")
+    with pytest.raises(CommandError, match="only loaded into a database on this machine"):
+        call_command("seed_demo")
+    assert User.objects.count() == 0

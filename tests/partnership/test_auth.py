@@ -151,3 +151,12 @@ def test_a_code_from_the_previous_30_seconds_is_accepted_but_not_older(client):
     assert too_old.status_code == 200
     response = client.post(reverse("mfa_authenticate"), {"code": totp.at(now - timedelta(seconds=30))})
     assert response.status_code == 302
+
+
+def test_password_reset_for_an_unknown_address_sends_nothing_and_reveals_nothing(client, mailoutbox):
+    UserFactory(email="known@example.org")
+    unknown = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
+    known = client.post(reverse("account_reset_password"), {"email": "known@example.org"})
+    assert unknown.status_code == known.status_code == 302
+    assert unknown.url == known.url
+    assert [m.to for m in mailoutbox] == [["known@example.org"]]

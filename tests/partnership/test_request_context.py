@@ -11,6 +11,9 @@ from partnership.middleware import client_ip
         (1, "6.6.6.6, 203.0.113.7", "203.0.113.7"),  # the client forged the left-most entry
         (2, "203.0.113.7, 198.51.100.2", "203.0.113.7"),
         (1, "", "10.0.0.1"),
+        (1, "203.0.113.7:5678", "203.0.113.7"),  # some load balancers add the port
+        (1, "[2001:db8::1]:443", "2001:db8::1"),
+        (1, "not-an-address", "10.0.0.1"),  # garbage never reaches the audit table's inet column
     ],
 )
 def test_client_ip_trusts_only_the_configured_proxies(settings, hops, forwarded, expected):

@@ -30,6 +30,7 @@ RULES = {
     "api_token_revoke": ("get", {"lead": 200, "reader": 403, "outsider": 404, "anonymous": SIGN_IN}),
     "api_token_revoke:post": ("post", {"lead": 302, "reader": 403, "outsider": 404, "anonymous": SIGN_IN}),
     "api_me": ("get", {"lead": 200, "reader": 200, "outsider": 200, "anonymous": 401}),
+    "account_email": ("get", {"lead": 404, "reader": 404, "outsider": 404, "anonymous": SIGN_IN}),
     "accessibility": ("get", {"lead": 200, "anonymous": 200}),
     "privacy": ("get", {"lead": 200, "anonymous": 200}),
     "healthz": ("get", {"anonymous": 200}),

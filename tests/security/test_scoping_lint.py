@@ -21,6 +21,7 @@ def _view_modules():
         yield from root.glob("views.py")
         yield from root.glob("views/*.py")
         yield from root.glob("api/*.py")
+        yield from root.glob("forms.py")
 
 
 def _scoped_model_names():
@@ -32,6 +33,15 @@ def _unscoped_uses(source: str, scoped: set[str]) -> list[str]:
     tree = ast.parse(source)
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
     for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in {"get_object_or_404", "get_list_or_404"}
+            and node.args
+            and isinstance(node.args[0], ast.Name)
+            and node.args[0].id in scoped
+        ):
+            problems.append(f"line {node.lineno}: {node.func.id}({node.args[0].id}, ...) without .for_user()")
         if (
             isinstance(node, ast.Attribute)
             and node.attr in {"objects", "_default_manager", "_base_manager"}
@@ -61,3 +71,7 @@ def test_the_lint_catches_an_unscoped_manager():
     good = "def view(request):\n    return Partnership.objects.for_user(request.user).get(slug='x')\n"
     assert _unscoped_uses(bad, {"Partnership"}) == ["line 2: Partnership.objects without .for_user()"]
     assert _unscoped_uses(good, {"Partnership"}) == []
+    shortcut = "def view(request, slug):\n    return get_object_or_404(Partnership, slug=slug)\n"
+    assert _unscoped_uses(shortcut, {"Partnership"}) == [
+        "line 2: get_object_or_404(Partnership, ...) without .for_user()"
+    ]

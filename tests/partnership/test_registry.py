@@ -1,0 +1,38 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from partnership import registry
+from partnership.api.permissions import HasPermission
+from partnership.roles import Permission, Role
+
+from ..factories import PartnershipFactory, member
+
+pytestmark = pytest.mark.django_db
+
+
+def test_navigation_shows_only_what_the_roles_permit():
+    reader = member(PartnershipFactory(), Role.STEERING_MEMBER)
+    duty = member(PartnershipFactory(), Role.DUTY_LEAD)
+    assert "API tokens" not in [i["text"] for i in registry.nav_items_for(reader)]
+    assert "API tokens" in [i["text"] for i in registry.nav_items_for(duty)]
+    assert registry.nav_items_for(AnonymousUser()) == []
+
+
+def test_dashboard_panels_are_filtered_by_permission(monkeypatch):
+    monkeypatch.setattr(registry, "_panels", {})
+    registry.register_dashboard_panel(
+        registry.DashboardPanel("flow", "Referral flow", Permission.VIEW_DASHBOARDS, render=lambda request: "")
+    )
+    assert [p.key for p in registry.dashboard_panels_for(member(PartnershipFactory(), Role.COMMISSIONER))] == ["flow"]
+    assert registry.dashboard_panels_for(member(PartnershipFactory(), Role.SCHOOL_STAFF)) == []
+
+
+def test_has_permission_api_guard(rf):
+    guard = HasPermission(Permission.TRIAGE_REFERRALS)()
+    request = rf.get("/")
+    request.user = member(PartnershipFactory(), Role.DUTY_CLINICIAN)
+    assert guard.has_permission(request, None)
+    request.user = member(PartnershipFactory(), Role.COMMISSIONER)
+    assert not guard.has_permission(request, None)
+    request.user = AnonymousUser()
+    assert not guard.has_permission(request, None)
