@@ -57,14 +57,7 @@ class AccountAdapter(DefaultAccountAdapter):
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError:
-            attempted, target = _attempted_login(credentials)
-            audit.record(
-                actor=audit.ANONYMOUS,
-                action=AuditAction.SIGN_IN_LOCKED_OUT,
-                object_type="partnership.user" if target else "",
-                object_id=target.pk if target else "",
-                detail={"attempted_login": attempted},
-            )
+            _audit_sign_in_attempt(AuditAction.SIGN_IN_LOCKED_OUT, credentials)
             raise
 
 
@@ -94,16 +87,20 @@ def _attempted_login(credentials) -> tuple[str, object]:
     return attempted, get_user_model().objects.filter(email__iexact=attempted).first()
 
 
-@receiver(user_login_failed)
-def _audit_failed_sign_in(sender, credentials, request=None, **kwargs):
+def _audit_sign_in_attempt(action: AuditAction, credentials) -> None:
     attempted, target = _attempted_login(credentials)
     audit.record(
         actor=audit.ANONYMOUS,
-        action=AuditAction.SIGN_IN_FAILED,
+        action=action,
         object_type="partnership.user" if target else "",
         object_id=target.pk if target else "",
         detail={"attempted_login": attempted},
     )
+
+
+@receiver(user_login_failed)
+def _audit_failed_sign_in(sender, credentials, request=None, **kwargs):
+    _audit_sign_in_attempt(AuditAction.SIGN_IN_FAILED, credentials)
 
 
 def audit_failed_second_factor(user, *, reauthentication: bool = False) -> None:
