@@ -6,10 +6,10 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from knox.models import AuthToken
 
-from .auth import revoke_api_tokens
 from .models import AuditEvent, Membership, Organisation, Partnership, PartnershipOrganisation, User
 from .models.audit import AuditAction
 from .services import audit
+from .services.tokens import revoke_all_tokens
 
 # The admin signs in through the same page as everyone else, with the second factor.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -99,13 +99,13 @@ class AuthenticatorAdmin(AuditedAdmin):
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        revoke_api_tokens(obj.user, reason="two-factor authentication reset by an administrator")
+        revoke_all_tokens(obj.user, reason="two-factor authentication reset by an administrator")
 
     def delete_queryset(self, request, queryset):
         users = {a.user for a in queryset.select_related("user")}
         super().delete_queryset(request, queryset)
         for user in users:
-            revoke_api_tokens(user, reason="two-factor authentication reset by an administrator")
+            revoke_all_tokens(user, reason="two-factor authentication reset by an administrator")
 
 
 @admin.register(User)

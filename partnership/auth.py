@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from .models.audit import AuditAction
 from .services import audit
+from .services.tokens import revoke_all_tokens
 
 SESSION_STARTED_KEY = "auth_started_at"
 
@@ -59,10 +60,6 @@ class AccountAdapter(DefaultAccountAdapter):
         except ValidationError:
             _audit_sign_in_attempt(AuditAction.SIGN_IN_LOCKED_OUT, credentials)
             raise
-
-
-def has_totp(user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 @receiver(user_logged_in)
@@ -112,24 +109,16 @@ def audit_failed_second_factor(user, *, reauthentication: bool = False) -> None:
     )
 
 
-def revoke_api_tokens(user, *, reason: str) -> None:
-    from knox.models import AuthToken
-
-    count, _ = AuthToken.objects.filter(user=user).delete()
-    if count:
-        audit.record(actor=user, action=AuditAction.TOKEN_REVOKED, obj=user, detail={"all": count, "reason": reason})
-
-
 @receiver(password_changed)
 def _audit_password_changed(sender, request, user, **kwargs):
     audit.record(actor=user, action=AuditAction.PASSWORD_CHANGED, obj=user, detail={"via": "account page"})
-    revoke_api_tokens(user, reason="password changed")
+    revoke_all_tokens(user, reason="password changed")
 
 
 @receiver(password_reset)
 def _audit_password_reset(sender, request, user, **kwargs):
     audit.record(actor=user, action=AuditAction.PASSWORD_CHANGED, obj=user, detail={"via": "reset link"})
-    revoke_api_tokens(user, reason="password reset")
+    revoke_all_tokens(user, reason="password reset")
 
 
 @receiver(password_set)
@@ -145,7 +134,7 @@ def _audit_mfa_added(sender, request, user, authenticator, **kwargs):
 @receiver(authenticator_removed)
 def _audit_mfa_removed(sender, request, user, authenticator, **kwargs):
     audit.record(actor=user, action=AuditAction.MFA_DEACTIVATED, obj=user, detail={"type": authenticator.type})
-    revoke_api_tokens(user, reason="two-factor authentication removed")
+    revoke_all_tokens(user, reason="two-factor authentication removed")
 
 
 class MfaAdapter(DefaultMFAAdapter):

@@ -15,7 +15,7 @@ from django.utils.cache import patch_cache_control
 from rest_framework.views import APIView
 
 from . import request_context
-from .auth import SESSION_STARTED_KEY, has_totp
+from .auth import SESSION_STARTED_KEY
 from .models.audit import AuditAction
 from .services import audit
 
@@ -59,6 +59,14 @@ def client_ip(request) -> str | None:
     return clean_client_ip(request.META.get("REMOTE_ADDR") or "")
 
 
+def content_security_policy(nonce: str, *, style_src: str = "'self'") -> str:
+    return (
+        f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src {style_src}; "
+        "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+
 class ContentSecurityPolicyMiddleware:
     """A strict Content-Security-Policy with a per-request nonce for the one inline script."""
 
@@ -69,12 +77,7 @@ class ContentSecurityPolicyMiddleware:
         request.csp_nonce = secrets.token_urlsafe(16)
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = (
-                "default-src 'self'; "
-                f"script-src 'self' 'nonce-{request.csp_nonce}'; "
-                "style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
-                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-            )
+            response["Content-Security-Policy"] = content_security_policy(request.csp_nonce)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
 
@@ -150,7 +153,7 @@ class MfaRequiredMiddleware:
             url_name = resolve(request.path_info).view_name
         except Resolver404:
             return None
-        if url_name in MFA_SETUP_URL_NAMES or has_totp(user):
+        if url_name in MFA_SETUP_URL_NAMES or user.has_totp():
             return None
         messages.warning(
             request,

@@ -45,9 +45,9 @@ def privacy(request):
 
 
 def partnership_list(request):
-    partnerships = Partnership.objects.for_user(request.user, Permission.VIEW_PARTNERSHIP)
     if not request.user.has_permission(Permission.VIEW_PARTNERSHIP):
         raise PermissionDenied
+    partnerships = Partnership.objects.for_user(request.user, Permission.VIEW_PARTNERSHIP)
     return render(request, "partnership/partnership_list.jinja", {"partnerships": partnerships})
 
 

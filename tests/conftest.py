@@ -11,8 +11,8 @@ from .factories import TEST_PASSWORD, TEST_TOTP_SECRET, PartnershipFactory, memb
 
 
 @pytest.fixture(autouse=True)
-def _fast_rate_limit_cache():
-    """Rate limits live in the cache: start each test with a clean one."""
+def _clean_cache():
+    """Sign-in lockouts and used-code markers live in the cache: start each test with a clean one."""
     from django.core.cache import cache
 
     cache.clear()

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..middleware import content_security_policy
 from .permissions import IsSignedIn
 from .serializers import MeSerializer
 
@@ -27,9 +28,7 @@ class ApiDocsView(SpectacularSwaggerSplitView):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        nonce = getattr(request, "csp_nonce", "")
-        response["Content-Security-Policy"] = (
-            f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+        response["Content-Security-Policy"] = content_security_policy(
+            getattr(request, "csp_nonce", ""), style_src="'self' 'unsafe-inline'"
         )
         return response

@@ -67,22 +67,27 @@ class User(AbstractBaseUser, PermissionsMixin):
             "partnership", "organisation"
         )
 
+    def _memberships(self) -> list:
+        """The active memberships, read once per user instance (that is, once per request)."""
+        if not hasattr(self, "_memberships_cache"):
+            self._memberships_cache = list(self.active_memberships())
+        return self._memberships_cache
+
     def all_roles(self) -> set[Role]:
-        cache = getattr(self, "_roles_cache", None)
-        if cache is None:
-            cache = {Role(r) for m in self.active_memberships() for r in m.roles}
-            self._roles_cache = cache
-        return cache
+        return {Role(r) for m in self._memberships() for r in m.roles}
 
     def has_permission(self, permission: Permission) -> bool:
         return permission in permissions_for(self.all_roles())
 
     def partnership_ids(self, permission: Permission | None = None) -> list[int]:
         ids = []
-        for membership in self.active_memberships():
+        for membership in self._memberships():
             if permission is None or permission in permissions_for(membership.roles):
                 ids.append(membership.partnership_id)
         return sorted(set(ids))
+
+    def has_totp(self) -> bool:
+        return self.authenticator_set.filter(type="totp").exists()
 
     @property
     def requires_mfa(self) -> bool:
