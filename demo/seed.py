@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from partnership.models import Membership, Organisation, Partnership, PartnershipOrganisation, User
 
+from . import governance
 from . import personas as p
 
 LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
@@ -53,8 +54,10 @@ def seed_demo() -> Partnership:
             organisation=org,
             defaults={"status": PartnershipOrganisation.Status.ACTIVE, "joined_on": timezone.localdate()},
         )
+    people = {}
     for local_part, full_name, role, org_name in p.PERSONAS:
         user = _persona(p.persona_email(local_part), full_name)
+        people[local_part] = user
         Membership.objects.update_or_create(
             user=user,
             partnership=partnership,
@@ -65,6 +68,7 @@ def seed_demo() -> Partnership:
     if not admin.is_staff or not admin.is_superuser:
         admin.is_staff = admin.is_superuser = True
         admin.save(update_fields=["is_staff", "is_superuser"])
+    governance.seed(partnership, organisations, people)
     return partnership
 
 

@@ -13,6 +13,10 @@ class Permission(models.TextChoices):
     VIEW_PARTNERSHIP = "view_partnership", "See the partnership's members, groups and governance"
     MANAGE_PARTNERSHIP = "manage_partnership", "Manage the partnership's details, members and governance"
     UPDATE_OWN_ACTIONS = "update_own_actions", "Update the progress of actions they own"
+    MANAGE_OWN_ORGANISATION = (
+        "manage_own_organisation",
+        "Keep their own organisation's lead contacts current",
+    )
     RUN_CASCADE_WORKSHOPS = "run_cascade_workshops", "Run CASCADE workshops and record table scores"
     VIEW_CASCADE_RESULTS = "view_cascade_results", "See CASCADE results for the partnership"
     SUBMIT_REFERRALS = "submit_referrals", "Submit SBARD referrals for their school and follow them"
@@ -67,6 +71,7 @@ ROLES: dict[Role, RoleInfo] = {
             {
                 P.VIEW_PARTNERSHIP,
                 P.MANAGE_PARTNERSHIP,
+                P.MANAGE_OWN_ORGANISATION,
                 P.UPDATE_OWN_ACTIONS,
                 P.RUN_CASCADE_WORKSHOPS,
                 P.VIEW_CASCADE_RESULTS,
@@ -78,7 +83,7 @@ ROLES: dict[Role, RoleInfo] = {
     ),
     Role.STEERING_MEMBER: RoleInfo(
         "Sits on the steering group: reads the partnership's governance and updates the actions they own.",
-        frozenset({P.VIEW_PARTNERSHIP, P.UPDATE_OWN_ACTIONS, P.VIEW_CASCADE_RESULTS}),
+        frozenset({P.VIEW_PARTNERSHIP, P.UPDATE_OWN_ACTIONS, P.MANAGE_OWN_ORGANISATION, P.VIEW_CASCADE_RESULTS}),
     ),
     Role.SCHOOL_STAFF: RoleInfo(
         "Submits SBARD referrals for their school or college and follows their status and decisions.",
@@ -87,7 +92,15 @@ ROLES: dict[Role, RoleInfo] = {
     ),
     Role.SCHOOL_MH_LEAD: RoleInfo(
         "Leads mental health in their school or college: referrals, the school's lead contacts and MHST readiness.",
-        frozenset({P.VIEW_PARTNERSHIP, P.SUBMIT_REFERRALS, P.VIEW_SCHOOL_REFERRALS, P.MANAGE_SCHOOL_READINESS}),
+        frozenset(
+            {
+                P.VIEW_PARTNERSHIP,
+                P.SUBMIT_REFERRALS,
+                P.VIEW_SCHOOL_REFERRALS,
+                P.MANAGE_SCHOOL_READINESS,
+                P.MANAGE_OWN_ORGANISATION,
+            }
+        ),
         sees_child_details=True,
     ),
     Role.DUTY_CLINICIAN: RoleInfo(
@@ -97,12 +110,30 @@ ROLES: dict[Role, RoleInfo] = {
     ),
     Role.DUTY_LEAD: RoleInfo(
         "Leads the duty team: the rota, reassignment, and warnings of referrals nearing the four-week standard.",
-        frozenset({P.VIEW_PARTNERSHIP, P.TRIAGE_REFERRALS, P.LEAD_DUTY_TEAM, P.VIEW_DASHBOARDS, P.USE_API}),
+        frozenset(
+            {
+                P.VIEW_PARTNERSHIP,
+                P.TRIAGE_REFERRALS,
+                P.LEAD_DUTY_TEAM,
+                P.MANAGE_OWN_ORGANISATION,
+                P.VIEW_DASHBOARDS,
+                P.USE_API,
+            }
+        ),
         sees_child_details=True,
     ),
     Role.MHST_MANAGER: RoleInfo(
         "Manages a Mental Health Support Team: practitioners, school allocations, readiness and activity.",
-        frozenset({P.VIEW_PARTNERSHIP, P.MANAGE_MHST, P.RECORD_MHST_ACTIVITY, P.VIEW_DASHBOARDS, P.USE_API}),
+        frozenset(
+            {
+                P.VIEW_PARTNERSHIP,
+                P.MANAGE_MHST,
+                P.RECORD_MHST_ACTIVITY,
+                P.MANAGE_OWN_ORGANISATION,
+                P.VIEW_DASHBOARDS,
+                P.USE_API,
+            }
+        ),
         sees_child_details=True,
     ),
     Role.MHST_PRACTITIONER: RoleInfo(

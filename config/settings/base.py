@@ -230,6 +230,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partnership.tasks.send_sign_in_failure_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Governance reminders: each task is idempotent per object and period (SentNotification keys).
+    "stale-lead-contact-confirmations": {
+        "task": "partnership.tasks.request_stale_lead_confirmations",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "action-due-and-overdue-reminders": {
+        "task": "partnership.tasks.send_action_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    "terms-of-reference-review-reminders": {
+        "task": "partnership.tasks.send_terms_review_reminders",
+        "schedule": crontab(hour=7, minute=45),
+    },
+    "mou-review-reminders": {
+        "task": "partnership.tasks.send_mou_review_reminders",
+        "schedule": crontab(hour=7, minute=50),
+    },
 }
 REDIS_HEALTH_TIMEOUT_SECONDS = 1.0
 

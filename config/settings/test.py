@@ -1,6 +1,12 @@
 """Settings for the test suite: real PostgreSQL and Redis, fast password hashing."""
 
+import os
+
 from .local import *  # noqa: F403
+from .local import DATABASES
+
+# Parallel runs on one machine (several checkouts) each name their own test database.
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "test_cyp")}
 
 DEBUG = False
 SECRET_KEY = "test-only-insecure-key"  # noqa: S105 (tests only)

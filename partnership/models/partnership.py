@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from ..scoping import PartnershipScopedQuerySet
@@ -38,6 +39,17 @@ class Partnership(models.Model):
     rurality = models.CharField(max_length=10, choices=Rurality.choices, default=Rurality.MIXED)
     transformation_plan_reference = models.CharField("local transformation plan reference", max_length=200, blank=True)
     is_active = models.BooleanField(default=True)
+    lead_confirmation_months = models.PositiveSmallIntegerField(
+        "lead contact confirmation period (months)",
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text="A lead contact not confirmed within this many months is stale. One school term is 4 months.",
+    )
+    publishes_public_pages = models.BooleanField(
+        "publish public pages",
+        default=False,
+        help_text="Publish the terms of reference, membership list, steering group and meeting dates without sign-in.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

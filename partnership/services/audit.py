@@ -61,9 +61,18 @@ def record(
 
 
 def _partnership_of(obj):
+    """The partnership an object belongs to, by its scoped queryset's path (e.g. member__partnership)."""
     if obj._meta.label_lower == "partnership.partnership":
         return obj.pk
-    return getattr(obj, "partnership_id", None)
+    queryset_class = getattr(obj._meta.default_manager, "_queryset_class", None)
+    path = getattr(queryset_class, "partnership_path", "partnership")
+    *through, last = path.split("__")
+    current = obj
+    for step in through:
+        current = getattr(current, step, None)
+        if current is None:
+            return None
+    return getattr(current, f"{last}_id", None)
 
 
 def changed_fields(before: dict, after: dict) -> dict:

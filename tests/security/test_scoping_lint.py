@@ -22,6 +22,7 @@ def _view_modules():
         yield from root.glob("views/*.py")
         yield from root.glob("api/*.py")
         yield from root.glob("forms.py")
+        yield from root.glob("forms/*.py")
 
 
 def _scoped_model_names():

@@ -12,13 +12,13 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import health
-from .forms import IssueTokenForm, PartnershipDetailsForm
-from .models import Partnership, PartnershipOrganisation
-from .roles import Permission, permissions_for
-from .scoping import get_for_user_or_404
-from .services import tokens as token_service
-from .services.partnerships import update_partnership_details
+from .. import health
+from ..forms import IssueTokenForm, PartnershipDetailsForm
+from ..models import Partnership, PartnershipOrganisation
+from ..roles import Permission, permissions_for
+from ..scoping import get_for_user_or_404
+from ..services import tokens as token_service
+from ..services.partnerships import update_partnership_details
 
 
 def home(request):

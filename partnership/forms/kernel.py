@@ -5,9 +5,9 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache
 
-from .auth import audit_failed_second_factor
-from .models import Partnership
-from .services.partnerships import EDITABLE_FIELDS
+from ..auth import audit_failed_second_factor
+from ..models import Partnership
+from ..services.partnerships import EDITABLE_FIELDS
 
 
 class PartnershipDetailsForm(forms.ModelForm):

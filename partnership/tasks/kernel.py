@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import digests
+from ..services import digests
 
 
 @shared_task(name="partnership.tasks.send_sign_in_failure_digests")

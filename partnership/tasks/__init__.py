@@ -1,0 +1,9 @@
+"""Thin Celery wrappers around services, one module per area. Tasks take ids, never a child's details.
+
+Celery's autodiscovery imports this package; importing the modules registers their tasks.
+"""
+
+from . import actions, groups, kernel, leads, mous
+from .kernel import send_sign_in_failure_digests
+
+__all__ = ["actions", "groups", "kernel", "leads", "mous", "send_sign_in_failure_digests"]

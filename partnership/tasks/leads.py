@@ -1,0 +1,1 @@
+"""Celery tasks for this area (see partnership/tasks/__init__.py)."""

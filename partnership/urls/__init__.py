@@ -1,0 +1,1 @@
+"""URL modules, one per governance area; config/urls.py includes each."""

@@ -1,0 +1,3 @@
+"""URLs for this governance area (included from config/urls.py)."""
+
+urlpatterns = []
