@@ -45,6 +45,7 @@ RUN DJANGO_SECRET_KEY=build-only-not-a-secret \
     REDIS_URL=redis://localhost:6379/0 \
     EMAIL_HOST=localhost \
     MFA_ENCRYPTION_KEYS=YnVpbGQtdGltZS1vbmx5LWtleS1ub3QtYS1zZWNyZXQ= \
+    SITE_URL=https://build.invalid \
     python manage.py collectstatic --noinput
 
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin app

@@ -22,6 +22,8 @@ DATABASE_URL = env_str("DATABASE_URL", "")
 DATABASE_SSL_REQUIRE = env_bool("DATABASE_SSL_REQUIRE", True)  # production only; off for a same-host database
 REDIS_URL = env_str("REDIS_URL", "")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@cyp-partnership.local")
+# The site's own address, for links in emails sent by Celery (which has no request to build them from).
+SITE_URL = env_str("SITE_URL", "").rstrip("/")
 EMAIL_HOST = env_str("EMAIL_HOST", "")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")

@@ -6,7 +6,7 @@ import hashlib
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import DATABASE_URL, DEMO_PASSWORD, INSTALLED_APPS, MFA_ENCRYPTION_KEYS, REDIS_URL, SECRET_KEY
+from .base import DATABASE_URL, DEMO_PASSWORD, INSTALLED_APPS, MFA_ENCRYPTION_KEYS, REDIS_URL, SECRET_KEY, SITE_URL
 
 DEBUG = True
 SECRET_KEY = SECRET_KEY or "local-only-insecure-key-do-not-use-in-production"
@@ -29,6 +29,7 @@ DEMO_DATA_ALLOWED = True
 DEMO_PASSWORD = DEMO_PASSWORD or "local-demo-password"
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+SITE_URL = SITE_URL or "http://127.0.0.1:8000"
 
 # Serve static files straight from static/ (no collectstatic needed outside production).
 WHITENOISE_USE_FINDERS = True

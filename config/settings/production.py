@@ -14,6 +14,7 @@ from .base import (
     MFA_ENCRYPTION_KEYS,
     REDIS_URL,
     SECRET_KEY,
+    SITE_URL,
 )
 
 DEBUG = False
@@ -25,9 +26,13 @@ for _name, _value in {
     "REDIS_URL": REDIS_URL,
     "EMAIL_HOST": EMAIL_HOST,
     "MFA_ENCRYPTION_KEYS": MFA_ENCRYPTION_KEYS,
+    "SITE_URL": SITE_URL,
 }.items():
     if not _value:
         raise ImproperlyConfigured(f"{_name} must be set in production.")
+
+if not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SITE_URL must be the site's https:// address in production (links in emails use it).")
 
 for _key in MFA_ENCRYPTION_KEYS:
     try:

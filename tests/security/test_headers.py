@@ -33,10 +33,11 @@ PRODUCTION_ENV = {
     "REDIS_URL": "redis://127.0.0.1:1/0",
     "EMAIL_HOST": "smtp.example.org",
     "MFA_ENCRYPTION_KEYS": "Ghb-buor0v751MQVN0nRAk9L7PSkZlssFLkrNquDuK0=",
+    "SITE_URL": "https://cyp.example.nhs.uk",
 }
 
 
-OURS = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "EMAIL_", "MFA_")
+OURS = ("DJANGO_", "DATABASE_URL", "REDIS_URL", "EMAIL_", "MFA_", "SITE_URL")
 
 
 def _manage(*args, env):
