@@ -3,10 +3,26 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group as AuthGroup
 from knox.models import AuthToken
 
-from .models import AuditEvent, Membership, Organisation, Partnership, PartnershipOrganisation, User
+from .models import (
+    Action,
+    AuditEvent,
+    DirectoryService,
+    Group,
+    LeadContact,
+    Meeting,
+    Membership,
+    Mou,
+    Organisation,
+    OrganisationLink,
+    Partnership,
+    PartnershipOrganisation,
+    Risk,
+    TermsOfReference,
+    User,
+)
 from .models.audit import AuditAction
 from .services import audit
 from .services.tokens import revoke_all_tokens
@@ -17,7 +33,7 @@ admin.site.site_header = "CYP Mental Health Partnership administration"
 
 # Not administered here: roles live on memberships (not groups), email addresses are the user's
 # own field, and API tokens are issued and revoked by their holders (or issue_api_token).
-for _model in (Group, EmailAddress, AuthToken, Authenticator):
+for _model in (AuthGroup, EmailAddress, AuthToken, Authenticator):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
 
@@ -161,3 +177,72 @@ class MembershipAdmin(AuditedAdmin):
     list_display = ["user", "partnership", "organisation", "roles", "is_active"]
     list_filter = ["partnership", "is_active"]
     autocomplete_fields = ["user", "organisation"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Governance records are changed through the service's pages, where their rules live (a signed
+    MOU is never edited, terms of reference are versioned, decisions keep their numbers). The admin
+    shows them for support, read-only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OrganisationLink)
+class OrganisationLinkAdmin(ReadOnlyAdmin):
+    list_display = ["predecessor", "successor", "link_type", "linked_on"]
+    search_fields = ["predecessor__name", "successor__name", "predecessor__urn", "successor__urn"]
+
+
+@admin.register(LeadContact)
+class LeadContactAdmin(ReadOnlyAdmin):
+    list_display = ["name", "kind", "member", "last_confirmed_at", "ended_on"]
+    list_filter = ["kind"]
+
+
+@admin.register(Group)
+class GroupAdmin(ReadOnlyAdmin):
+    list_display = ["name", "kind", "partnership", "is_active"]
+    list_filter = ["kind"]
+
+
+@admin.register(TermsOfReference)
+class TermsOfReferenceAdmin(ReadOnlyAdmin):
+    list_display = ["group", "version", "status", "review_date"]
+    list_filter = ["status"]
+
+
+@admin.register(Mou)
+class MouAdmin(ReadOnlyAdmin):
+    list_display = ["title", "version", "status", "partnership", "review_date"]
+    list_filter = ["status"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyAdmin):
+    list_display = ["group", "starts_at", "status", "quorate"]
+    list_filter = ["status"]
+
+
+@admin.register(Action)
+class ActionAdmin(ReadOnlyAdmin):
+    list_display = ["number", "title", "partnership", "owner", "due_date", "status"]
+    list_filter = ["status", "source"]
+
+
+@admin.register(Risk)
+class RiskAdmin(ReadOnlyAdmin):
+    list_display = ["number", "title", "partnership", "likelihood", "impact", "status"]
+    list_filter = ["status"]
+
+
+@admin.register(DirectoryService)
+class DirectoryServiceAdmin(ReadOnlyAdmin):
+    list_display = ["name", "provider", "partnership", "last_reviewed_on", "is_active"]
+    list_filter = ["is_active"]

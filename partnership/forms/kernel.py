@@ -18,16 +18,34 @@ class PartnershipDetailsForm(forms.ModelForm):
             "lead_body": forms.RadioSelect,
             "rurality": forms.RadioSelect,
         }
-        labels = {"lead_body": "Who leads the partnership", "rurality": "Type of area"}
+        labels = {
+            "lead_body": "Who leads the partnership",
+            "rurality": "Type of area",
+            "lead_confirmation_months": "How often must lead contacts confirm they are still in post? (months)",
+            "publishes_public_pages": "Publish public pages",
+        }
         help_texts = {
             "transformation_plan_reference": (
                 "The reference of the local transformation plan this partnership delivers."
+            ),
+            "lead_confirmation_months": (
+                "One school term is 4 months. Stale lead contacts are asked to confirm by email."
+            ),
+            "publishes_public_pages": (
+                "Anyone can then read the published terms of reference, the membership list by sector, "
+                "the steering group's membership and meeting dates. Nothing else is public."
             ),
         }
         error_messages = {
             "name": {"required": "Enter the partnership's name"},
             "lead_body": {"required": "Select who leads the partnership"},
             "region": {"required": "Select the region"},
+            "lead_confirmation_months": {
+                "required": "Enter how many months a lead contact's confirmation lasts",
+                "invalid": "Enter a whole number of months, like 4",
+                "min_value": "Enter a number of months between 1 and 24",
+                "max_value": "Enter a number of months between 1 and 24",
+            },
         }
 
 

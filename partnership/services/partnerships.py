@@ -6,7 +6,15 @@ from ..models.audit import AuditAction
 from ..roles import Permission
 from . import audit
 
-EDITABLE_FIELDS = ("name", "lead_body", "region", "rurality", "transformation_plan_reference")
+EDITABLE_FIELDS = (
+    "name",
+    "lead_body",
+    "region",
+    "rurality",
+    "transformation_plan_reference",
+    "lead_confirmation_months",
+    "publishes_public_pages",
+)
 
 
 @transaction.atomic

@@ -61,14 +61,31 @@ def test_editing_partnership_details_saves_and_audits(client, cast):
         "region": "london",
         "rurality": "urban",
         "transformation_plan_reference": "LTP-1",
+        "lead_confirmation_months": "6",
+        "publishes_public_pages": "on",
     }
     response = client.post(url, data)
     assert response.url == reverse("partnership_detail", args=[cast.partnership.slug])
-    assert Partnership.objects.get(pk=cast.partnership.pk).name == "Renamed"
+    saved = Partnership.objects.get(pk=cast.partnership.pk)
+    assert (saved.name, saved.lead_confirmation_months, saved.publishes_public_pages) == ("Renamed", 6, True)
     event = AuditEvent.objects.get(action=AuditAction.UPDATE)
     assert event.actor == cast.lead
     assert event.detail["changed"]["name"] == [cast.partnership.name, "Renamed"]
+    assert event.detail["changed"]["publishes_public_pages"] == ["False", "True"]
     assert "Partnership details saved" in client.get(response.url).content.decode()
+
+
+@pytest.mark.parametrize("months", ["0", "25", "four"])
+def test_a_bad_confirmation_period_is_shown_in_the_error_summary(client, cast, months):
+    sign_in(client, cast.lead)
+    url = reverse("partnership_edit", args=[cast.partnership.slug])
+    data = {"name": "X", "lead_body": "la", "region": "london", "rurality": "urban", "lead_confirmation_months": months}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "nhsuk-error-summary" in page
+    assert "months" in page
+    assert Partnership.objects.get(pk=cast.partnership.pk).lead_confirmation_months == 4
 
 
 def test_partnership_member_list_is_paginated(client, cast):
