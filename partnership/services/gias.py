@@ -74,6 +74,13 @@ REQUIRED_COLUMNS = (
 )
 OPTIONAL_COLUMNS = (LOW_AGE, HIGH_AGE, REGION)
 
+#: memberships a successor takes over (one that has left has nothing to pass on)
+LIVE_STATUSES = (
+    PartnershipOrganisation.Status.APPLIED,
+    PartnershipOrganisation.Status.ACTIVE,
+    PartnershipOrganisation.Status.LAPSED,
+)
+
 LINK_COLUMNS = ("URN", "LinkURN", "LinkName", "LinkType", "LinkEstablishedDate")
 
 #: the register's fields that the import owns, compared to decide whether a row changed
@@ -178,7 +185,11 @@ class OutOfScope(Exception):
 
 
 class BadValue(Exception):
-    """A value the row cannot be imported with: the message says what was wrong."""
+    """What makes a row impossible to import: one message per problem, in `args`."""
+
+
+def _digits(value: str) -> bool:
+    return value.isascii() and value.isdigit()  # str.isdigit() alone accepts "²" and other digits
 
 
 @dataclass
@@ -352,7 +363,7 @@ def _date(value: str, column: str) -> datetime.date | None:
 def _whole_number(value: str, column: str) -> int | None:
     if not value:
         return None
-    if not value.isdigit():
+    if not _digits(value):
         raise BadValue(f"{column} '{value}' is not a whole number")
     return int(value)
 
@@ -372,7 +383,7 @@ def _percent(value: str, column: str) -> Decimal | None:
 def _urn(value: str, column: str = URN) -> int:
     if not value:
         raise BadValue(f"{column} is missing")
-    if not value.isdigit() or not 0 < int(value) <= URN_MAX:
+    if not _digits(value) or not 0 < int(value) <= URN_MAX:
         raise BadValue(f"{column} '{value}' is not a positive whole number")
     return int(value)
 
@@ -454,7 +465,7 @@ def _parse_row(line: int, row: dict) -> _Parsed | str:
         if name in values and len(values[name]) > limit:
             problems.append(f"{name.replace('_', ' ')} is longer than {limit} characters")
     if problems:
-        raise BadValue("; ".join(problems))
+        raise BadValue(*problems)
     return _Parsed(line, urn, False, values)
 
 
@@ -465,7 +476,7 @@ def _required(value: str, column: str) -> str:
 
 
 def _la_code(value: str) -> str:
-    if len(value) != 3 or not value.isdigit():
+    if len(value) != 3 or not _digits(value):
         raise BadValue(f"LA (code) '{value}' is not a 3-digit code")
     return value
 
@@ -473,7 +484,7 @@ def _la_code(value: str) -> str:
 def _laestab(la_code: str, number: str) -> str:
     if not number:
         return ""
-    if not number.isdigit() or len(number) > 4:
+    if not _digits(number) or len(number) > 4:
         raise BadValue(f"EstablishmentNumber '{number}' is not a number of up to 4 digits")
     return f"{la_code}{int(number):04d}"
 
@@ -489,7 +500,7 @@ def read_establishments(file: TextIO, report: GiasReport) -> dict[int, _Parsed]:
         try:
             result = _parse_row(line, row)
         except BadValue as exc:
-            report.bad_rows.append(BadRow(line, row[URN], str(exc).split("; ")))
+            report.bad_rows.append(BadRow(line, row[URN], list(exc.args)))
             continue
         if isinstance(result, str):
             report.skipped[result] += 1
@@ -522,7 +533,7 @@ def import_gias(
     """
     if bool(partnership) != bool(la_code):
         raise ValueError("Give both a partnership and an LA code, or neither.")
-    if la_code and (len(la_code) != 3 or not la_code.isdigit()):
+    if la_code and (len(la_code) != 3 or not _digits(la_code)):
         raise ValueError(f"The LA code '{la_code}' is not a 3-digit code.")
     today = today or timezone.localdate()
     report = GiasReport(file_name=file_name)
@@ -635,12 +646,14 @@ def read_links(file: TextIO, report: LinksReport) -> list[_Link]:
 
 
 def apply_links(links: list[_Link], report: LinksReport, *, today: datetime.date) -> None:
+    """Store the links in bulk, then move memberships for the few predecessors that have live ones."""
     urns = {urn for link in links for urn in (link.predecessor, link.successor)}
-    organisations = {org.urn: org for org in Organisation.objects.filter(urn__in=urns)}
+    organisations = {org.urn: org for org in Organisation.objects.filter(urn__in=urns).only("urn", "name", "opened_on")}
     stored = {
         (link.predecessor_id, link.successor_id): link
         for link in OrganisationLink.objects.filter(predecessor__urn__in=urns, successor__urn__in=urns)
     }
+    matched, to_create, to_update = [], [], []
     for link in links:
         missing = [urn for urn in (link.predecessor, link.successor) if urn not in organisations]
         if missing:
@@ -648,24 +661,39 @@ def apply_links(links: list[_Link], report: LinksReport, *, today: datetime.date
             report.unmatched.append(BadRow(link.line, "", [f"URN {urn} is not in the register" for urn in missing]))
             continue
         predecessor, successor = organisations[link.predecessor], organisations[link.successor]
+        matched.append((link, predecessor, successor))
         row = stored.get((predecessor.pk, successor.pk))
         if row is None:
-            OrganisationLink.objects.create(
-                predecessor=predecessor, successor=successor, link_type=link.link_type, linked_on=link.linked_on
+            to_create.append(
+                OrganisationLink(
+                    predecessor=predecessor, successor=successor, link_type=link.link_type, linked_on=link.linked_on
+                )
             )
-            report.created += 1
         elif (row.link_type, row.linked_on) != (link.link_type, link.linked_on):
             row.link_type, row.linked_on = link.link_type, link.linked_on
-            row.save(update_fields=["link_type", "linked_on"])
-            report.updated += 1
+            to_update.append(row)
         else:
             report.unchanged += 1
+    OrganisationLink.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+    OrganisationLink.objects.bulk_update(to_update, ["link_type", "linked_on"], batch_size=BATCH_SIZE)
+    report.created, report.updated = len(to_create), len(to_update)
+    # Only organisations with a live membership have anything to pass on: find them in one query, and
+    # follow a chain (A -> B -> C) in date order, as a successor that inherits may pass it on again.
+    with_members = set(
+        PartnershipOrganisation.objects.filter(
+            organisation__in=[predecessor for _, predecessor, _ in matched], status__in=LIVE_STATUSES
+        ).values_list("organisation_id", flat=True)
+    )
+    for link, predecessor, successor in matched:
+        if predecessor.pk not in with_members:
+            continue
         continue_memberships(
             predecessor=predecessor,
             successor=successor,
             on=link.linked_on or successor.opened_on or today,
             report=report,
         )
+        with_members.add(successor.pk)
 
 
 def _long_date(day: datetime.date) -> str:
@@ -677,12 +705,9 @@ def continue_memberships(*, predecessor: Organisation, successor: Organisation, 
 
     Idempotent: a predecessor membership that has already left is not touched again.
     """
-    live = (
-        PartnershipOrganisation.Status.APPLIED,
-        PartnershipOrganisation.Status.ACTIVE,
-        PartnershipOrganisation.Status.LAPSED,
+    memberships = PartnershipOrganisation.objects.select_for_update().filter(
+        organisation=predecessor, status__in=LIVE_STATUSES
     )
-    memberships = PartnershipOrganisation.objects.select_for_update().filter(organisation=predecessor, status__in=live)
     for old in memberships:
         new, created = PartnershipOrganisation.objects.get_or_create(
             partnership_id=old.partnership_id,

@@ -238,6 +238,7 @@ def test_bad_rows_are_reported_with_line_numbers_and_good_rows_imported(tmp_path
             school(100001, EstablishmentName="Again"),
             school(100008, **{"LA (code)": "99"}),
             school(100009, OpenDate="2015-09-01"),
+            school(100010, NumberOfPupils="1²"),
         ],
     )
 
@@ -257,6 +258,7 @@ def test_bad_rows_are_reported_with_line_numbers_and_good_rows_imported(tmp_path
         8: ["URN 100001 appears again (first on line 2)"],
         9: ["LA (code) '99' is not a 3-digit code"],
         10: ["OpenDate '2015-09-01' is not a date in the form dd-mm-yyyy"],
+        11: ["NumberOfPupils '1²' is not a whole number"],
     }
     assert "line 5 (URN 100004): NumberOfPupils 'about 200' is not a whole number" in "\n".join(report.lines())
 
@@ -494,6 +496,30 @@ def test_a_lead_of_a_kind_the_successor_already_has_is_ended_not_moved(conversio
     assert (report.links.leads_moved, report.links.leads_ended, report.links.memberships_continued) == (0, 1, 0)
     new_membership.refresh_from_db()
     assert new_membership.status_note == ""  # an existing membership is kept as it is
+
+
+def test_a_chain_of_links_is_followed_in_date_order(tmp_path):
+    first = OrganisationFactory(urn=100001)
+    membership = PartnershipOrganisationFactory(organisation=first, status=PartnershipOrganisation.Status.APPLIED)
+    register = write(tmp_path / "gias.csv", [school(100002), school(100003)])
+    links = _links(
+        tmp_path / "links.csv",
+        [
+            (100002, 100003, "School 100003", "Successor - merged", "01-09-2024"),
+            (100001, 100002, "School 100002", "Successor", "01-09-2020"),
+        ],
+    )
+
+    report = run(register, links)
+
+    statuses = dict(
+        PartnershipOrganisation.objects.filter(partnership=membership.partnership).values_list(
+            "organisation__urn", "status"
+        )
+    )
+    assert statuses == {100001: "left", 100002: "left", 100003: "applied"}
+    assert report.links.memberships_continued == 2
+    assert AuditEvent.objects.get(object_type="partnership.organisation").detail["links"]["created"] == 2
 
 
 def test_a_link_to_an_establishment_not_in_the_register_is_reported_and_skipped(tmp_path):

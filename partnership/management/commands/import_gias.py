@@ -25,7 +25,7 @@ class Command(BaseCommand):
             raise CommandError("Give --partnership and --la-code together, or neither.")
         target = None
         if partnership:
-            if len(la_code) != 3 or not la_code.isdigit():
+            if len(la_code) != 3 or not (la_code.isascii() and la_code.isdigit()):
                 raise CommandError(f"--la-code must be a 3-digit local authority code, not '{la_code}'.")
             target = Partnership.objects.filter(slug=partnership).first()
             if target is None:
