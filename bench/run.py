@@ -3,6 +3,9 @@
 Each workload is timed against a baseline in the same process, so the ratio is what matters, not
 the machine. Everything is written inside one transaction and rolled back: the database is left as
 it was. Later issues add the national-scale data generator and their own workloads here.
+
+The GIAS import (bench/gias.py) runs a national-sized synthetic file against its 120-second budget
+and prints seconds and rows per second beside its ratios (re-run / first import, time / budget).
 """
 
 import os
@@ -21,6 +24,7 @@ django.setup()
 from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from bench import gias as gias_bench  # noqa: E402
 from partnership.models import (  # noqa: E402
     Membership,
     Organisation,
@@ -106,6 +110,9 @@ def main():
     print(f"{'workload':<48} ratio")
     for name, ratio in rows:
         print(f"{name:<48} {ratio:5.2f}x")
+    print()
+    for line in gias_bench.benchmark():
+        print(line)
 
 
 if __name__ == "__main__":
