@@ -294,6 +294,8 @@ def lead_for_token(token: str, *, lock: bool = False) -> LeadContact:
         or not secrets.compare_digest(lead.confirmation_nonce, nonce)
     ):
         raise LinkError("used", 410)
+    if lead.member.status == PartnershipOrganisation.Status.LEFT or not lead.member.partnership.is_active:
+        raise LinkError("closed", 410)
     return lead
 
 

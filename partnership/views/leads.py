@@ -97,7 +97,10 @@ def lead_add(request, slug, pk):
 def lead_replace(request, slug, pk):
     partnership, lead = _lead_for_change(request, slug, pk)
     form = ReplaceLeadForm(request.POST if request.method == "POST" else None)
-    if lead.is_current and request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not lead.is_current:
+        form.is_valid()
+        form.add_error(None, f"{lead.name} is no longer the lead: there is nothing to replace.")
+    elif request.method == "POST" and form.is_valid():
         try:
             new = service.replace_lead(lead=lead, by=request.user, **form.cleaned_data)
         except ValidationError as error:

@@ -323,6 +323,25 @@ def test_a_link_forged_for_another_lead_with_a_guessed_nonce_fails(client, asked
 
 
 @pytest.mark.django_db
+def test_the_link_stops_working_when_the_organisation_leaves(client, asked, cast):
+    lead, path = asked
+    PartnershipOrganisation.objects.filter(pk=lead.member_id).update(status=Status.LEFT)
+    response = client.post(path, {"action": "confirm"})
+    assert response.status_code == 410 and "no longer a member" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_replacing_an_ended_lead_through_the_page_is_an_error(client, cast):
+    old = lead_in(cast.partnership, name="Ended Lead", ended_on=timezone.localdate())
+    sign_in(client, cast.lead)
+    data = {"name": "N", "email": "n@school.example", "reason": "Left"}
+    response = client.post(reverse("lead_replace", args=[cast.partnership.slug, old.pk]), data)
+    assert response.status_code == 200
+    assert "Ended Lead is no longer the lead: there is nothing to replace." in response.content.decode()
+    assert LeadContact.objects.filter(member=old.member).count() == 1
+
+
+@pytest.mark.django_db
 def test_a_newer_request_makes_the_older_link_stop_working(client, asked):
     lead, path = asked
     assert service.request_confirmation(lead)
