@@ -21,6 +21,11 @@ from ..services import groups as service
 from .common import can, paginate, partnership_for, scoped, scoped_or_404
 
 MANAGE = Permission.MANAGE_PARTNERSHIP
+KIND_FILTERS = [
+    (Group.Kind.STEERING, "Steering groups"),
+    (Group.Kind.FORUM, "Forums"),
+    (Group.Kind.WORKING, "Working groups"),
+]
 
 
 def _show_errors(form, error: ValidationError) -> None:
@@ -78,7 +83,7 @@ def group_list(request, slug):
     else:
         kind = ""
     page = paginate(request, groups.order_by("kind", "name"))
-    kinds = [("", "All groups"), *Group.Kind.choices]
+    kinds = [("", "All groups"), *KIND_FILTERS]
     return render(
         request,
         "governance/groups/group_list.jinja",
