@@ -178,7 +178,7 @@ def _terms(group, version, status, content, review_date, lead, decided_at) -> No
     if status == Status.PUBLISHED and group.terms.filter(status=Status.PUBLISHED).exists():
         status = Status.SUPERSEDED
     decided = status != Status.DRAFT
-    TermsOfReference.objects.create(
+    terms = TermsOfReference.objects.create(
         group=group,
         version=version,
         status=status,
@@ -190,3 +190,5 @@ def _terms(group, version, status, content, review_date, lead, decided_at) -> No
         published_at=decided_at if decided else None,
         **content,
     )
+    if decided:  # drafted a month before it was approved
+        TermsOfReference.objects.filter(pk=terms.pk).update(created_at=decided_at - timedelta(days=44))

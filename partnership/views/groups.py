@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Case, Value, When
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -21,6 +22,9 @@ from ..services import groups as service
 from .common import can, paginate, partnership_for, scoped, scoped_or_404
 
 MANAGE = Permission.MANAGE_PARTNERSHIP
+KIND_ORDER = Case(
+    When(kind=Group.Kind.STEERING, then=Value(0)), When(kind=Group.Kind.FORUM, then=Value(1)), default=Value(2)
+)
 KIND_FILTERS = [
     (Group.Kind.STEERING, "Steering groups"),
     (Group.Kind.FORUM, "Forums"),
@@ -82,7 +86,7 @@ def group_list(request, slug):
         groups = groups.filter(kind=kind)
     else:
         kind = ""
-    page = paginate(request, groups.order_by("kind", "name"))
+    page = paginate(request, groups.order_by(KIND_ORDER, "name"))
     kinds = [("", "All groups"), *KIND_FILTERS]
     return render(
         request,
