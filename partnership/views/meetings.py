@@ -16,7 +16,7 @@ from ..models import Action, Attendance, Decision, Group, GroupMember, Meeting, 
 from ..roles import Permission
 from ..services import meetings as service
 from .common import can, paginate, partnership_for, scoped, scoped_or_404
-from .mous import _show_errors
+from .mous import _posted, _show_errors
 
 STATUS_COLOURS = {
     Meeting.Status.SCHEDULED: "blue",
@@ -80,7 +80,7 @@ def meeting_schedule(request, slug, group_pk):
     partnership = partnership_for(request, slug, Permission.MANAGE_PARTNERSHIP)
     group = scoped_or_404(Group, request, partnership, pk=group_pk)
     terms = group.published_terms()
-    form = ScheduleForm(request.POST or None)
+    form = ScheduleForm(_posted(request))
     proposed = None
     if terms is not None and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -138,7 +138,7 @@ def meeting_detail(request, slug, pk):
 def _text_page(request, slug, pk, *, form_class, field, update, template, message):
     partnership = partnership_for(request, slug, Permission.MANAGE_PARTNERSHIP)
     meeting = _meeting(request, partnership, pk)
-    form = form_class(request.POST or None, initial={field: getattr(meeting, field)})
+    form = form_class(_posted(request), initial={field: getattr(meeting, field)})
     if request.method == "POST" and form.is_valid():
         try:
             update(meeting=meeting, by=request.user, **{field: form.cleaned_data[field]})
@@ -182,7 +182,7 @@ def meeting_minutes(request, slug, pk):
 def meeting_cancel(request, slug, pk):
     partnership = partnership_for(request, slug, Permission.MANAGE_PARTNERSHIP)
     meeting = _meeting(request, partnership, pk)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(_posted(request))
     if request.method == "POST":
         try:
             service.cancel_meeting(meeting=meeting, by=request.user)
@@ -210,7 +210,7 @@ def meeting_attendance(request, slug, pk):
         .order_by("user__full_name", "pk")
     )
     terms = meeting.group.published_terms()
-    form = AttendanceForm(request.POST or None, user=request.user, meeting=meeting, seats=seats)
+    form = AttendanceForm(_posted(request), user=request.user, meeting=meeting, seats=seats)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = service.record_attendance(
@@ -239,7 +239,7 @@ def meeting_attendance(request, slug, pk):
 def meeting_decision_add(request, slug, pk):
     partnership = partnership_for(request, slug, Permission.MANAGE_PARTNERSHIP)
     meeting = _meeting(request, partnership, pk)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             decision = service.add_decision(meeting=meeting, by=request.user, text=form.cleaned_data["text"])
@@ -260,7 +260,7 @@ def meeting_decision_edit(request, slug, pk, decision_pk):
     partnership = partnership_for(request, slug, Permission.MANAGE_PARTNERSHIP)
     meeting = _meeting(request, partnership, pk)
     decision = scoped_or_404(Decision, request, partnership, meeting=meeting, pk=decision_pk)
-    form = DecisionForm(request.POST or None, initial={"text": decision.text})
+    form = DecisionForm(_posted(request), initial={"text": decision.text})
     if request.method == "POST" and form.is_valid():
         try:
             service.edit_decision(decision=decision, by=request.user, text=form.cleaned_data["text"])
@@ -280,7 +280,7 @@ def meeting_decision_edit(request, slug, pk, decision_pk):
 def meeting_action_add(request, slug, pk):
     partnership = partnership_for(request, slug, Permission.MANAGE_PARTNERSHIP)
     meeting = _meeting(request, partnership, pk)
-    form = ActionForm(request.POST or None, user=request.user, partnership=partnership)
+    form = ActionForm(_posted(request), user=request.user, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         try:
             action = service.raise_action(meeting=meeting, by=request.user, **form.cleaned_data)

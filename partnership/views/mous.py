@@ -19,8 +19,16 @@ STATUS_COLOURS = {
 }
 
 
+def _posted(request):
+    """The POST data of a POST (even an empty one, so that it is validated), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _show_errors(form, error: ValidationError) -> None:
     """A service's refusal, shown in the form's error summary (never a 500)."""
+    if not hasattr(form, "cleaned_data"):
+        form.is_valid()
+        form.cleaned_data = getattr(form, "cleaned_data", {})
     if hasattr(error, "error_dict"):
         for name, errors in error.message_dict.items():
             form.add_error(name if name in form.fields else None, errors)
@@ -54,7 +62,7 @@ def mou_list(request, slug):
 @require_http_methods(["GET", "POST"])
 def mou_create(request, slug):
     partnership = partnership_for(request, slug, Permission.MANAGE_PARTNERSHIP)
-    form = MouForm(request.POST or None)
+    form = MouForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             mou = service.create_mou(partnership=partnership, by=request.user, **form.cleaned_data)
@@ -102,7 +110,7 @@ def mou_edit(request, slug, pk):
                 "next_version": scoped(Mou, request, partnership).filter(supersedes=mou).first(),
             },
         )
-    form = MouForm(request.POST or None, instance=mou)
+    form = MouForm(_posted(request), instance=mou)
     if request.method == "POST" and form.is_valid():
         try:
             service.update_mou(mou=mou, by=request.user, **form.cleaned_data)
@@ -121,7 +129,7 @@ def mou_party_add(request, slug, pk):
     if not mou.is_editable:
         messages.info(request, "Parties can only be changed while the memorandum is a draft.")
         return _detail(mou)
-    form = MouPartyForm(request.POST or None, user=request.user, mou=mou)
+    form = MouPartyForm(_posted(request), user=request.user, mou=mou)
     if request.method == "POST" and form.is_valid():
         membership = form.cleaned_data["signatory"]
         try:
@@ -145,7 +153,7 @@ def mou_party_remove(request, slug, pk, party_pk):
     partnership = partnership_for(request, slug, Permission.MANAGE_PARTNERSHIP)
     mou = _mou(request, partnership, pk)
     party = scoped_or_404(MouParty, request, partnership, mou=mou, pk=party_pk)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(_posted(request))
     if request.method == "POST":
         try:
             service.remove_party(party=party, by=request.user)
@@ -166,7 +174,7 @@ def mou_send(request, slug, pk):
     partnership = partnership_for(request, slug, Permission.MANAGE_PARTNERSHIP)
     mou = _mou(request, partnership, pk)
     parties = scoped(MouParty, request, partnership).filter(mou=mou).select_related("organisation", "signatory")
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(_posted(request))
     if request.method == "POST":
         try:
             service.send_for_signature(mou=mou, by=request.user)
@@ -197,7 +205,7 @@ def mou_sign(request, slug, pk, party_pk):
             else "This memorandum is not awaiting signatures.",
         )
         return _detail(mou)
-    form = SignForm(request.POST or None, organisation=party.organisation)
+    form = SignForm(_posted(request), organisation=party.organisation)
     if request.method == "POST" and form.is_valid():
         try:
             service.sign(party=party, by=request.user)
@@ -223,7 +231,7 @@ def mou_new_version(request, slug, pk):
     if existing is not None:
         messages.info(request, f"Version {existing.version} has already been started.")
         return _detail(existing)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(_posted(request))
     if request.method == "POST":
         try:
             copy = service.start_new_version(mou=mou, by=request.user)

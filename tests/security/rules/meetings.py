@@ -119,7 +119,6 @@ def args(name, cast):
             meeting=meeting, partnership=cast.partnership, number=1, text="Adopt the pathway.", created_by=cast.lead
         )
         return [slug, meeting.pk, decision.pk]
-    if name in RULES or f"{name}:post" in RULES:
-        if name.startswith("meeting_"):
-            return [slug, _meeting(cast).pk]
+    if name in RULES and name.startswith("meeting_"):
+        return [slug, _meeting(cast).pk]
     return None
