@@ -265,6 +265,9 @@ def test_create_and_add_parties_through_the_pages(client, cast):
     response = client.post(reverse("mou_create", args=[cast.partnership.slug]), CONTENT)
     mou = Mou.objects.get()
     assert response.url == reverse("mou_detail", args=[cast.partnership.slug, mou.pk])
+    html = client.get(response.url).content.decode()
+    assert "Draft" in html and "Add a party" in html and "Send for signature" in html
+    assert "No parties have been added yet." in html
     user, _ = _party_member(cast.partnership, "Jordan Lead")
     membership = Membership.objects.get(user=user)
     add = reverse("mou_party_add", args=[cast.partnership.slug, mou.pk])
@@ -351,3 +354,46 @@ def test_mou_list_shows_status_as_text(client, cast):
     html = client.get(reverse("mou_list", args=[cast.partnership.slug])).content.decode()
     assert "Protocol A" in html and "Signed" in html
     assert "Create a memorandum" not in html
+
+
+# --- the task on a real worker -----------------------------------------------------------------
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING") as worker:
+        yield worker
+
+
+def _wait_for(predicate, timeout=20.0):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.celery
+def test_review_reminder_task_runs_on_a_real_worker_and_is_idempotent(cast, celery_worker):
+    import time
+
+    mou = _signed(cast, timezone.localdate() + datetime.timedelta(days=10))
+    tasks.send_mou_review_reminders.delay()
+    assert _wait_for(lambda: len(mail.outbox) == 1)
+    tasks.send_mou_review_reminders.delay()
+    time.sleep(1.0)
+    assert len(mail.outbox) == 1
+    assert SentNotification.objects.filter(key__startswith=f"mou-review:{mou.pk}:").count() == 1
+
+
+def test_the_review_reminder_is_on_the_beat_schedule():
+    from config.celery import app
+
+    assert any(e["task"] == tasks.send_mou_review_reminders.name for e in app.conf.beat_schedule.values())
