@@ -2,6 +2,7 @@
 active member organisations), reached through the user's scope."""
 
 from django import forms
+from django.core.validators import MaxValueValidator
 
 from ..models import Channel, DirectoryService, Need, SchoolPhase, ServiceSchedule, Thrive
 from ..services.directory import EDITABLE_FIELDS
@@ -100,6 +101,10 @@ class DirectoryServiceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = providers
         self.fields["provider"].empty_label = "Select the provider"
+        for name in ("min_age", "max_age"):
+            # The model's 0 to 25 range is checked here (model validation is left to the service).
+            self.fields[name].validators.append(MaxValueValidator(25))
+            self.fields[name].widget.attrs.update({"min": 0, "max": 25})
         existing = list(self.instance.schedules.all()) if self.instance.pk else []
         for index in range(SCHEDULE_ROWS):
             slot = existing[index] if index < len(existing) else None

@@ -53,6 +53,11 @@ def _row(service, today):
     }
 
 
+def _posted(request):
+    """The submitted data on a POST (even an empty one, such as a confirmation), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 @require_GET
 def directory_list(request, slug):
     partnership = partnership_for(request, slug)
@@ -132,7 +137,7 @@ def _save(request, form, save):
 def directory_create(request, slug):
     partnership = partnership_for(request, slug, MANAGE)
     form = DirectoryServiceForm(
-        request.POST or None,
+        _posted(request),
         instance=DirectoryService(partnership=partnership),
         providers=_providers(request, partnership),
     )
@@ -160,7 +165,7 @@ def directory_create(request, slug):
 def directory_edit(request, slug, pk):
     partnership = partnership_for(request, slug, MANAGE)
     service = scoped_or_404(DirectoryService, request, partnership, pk=pk)
-    form = DirectoryServiceForm(request.POST or None, instance=service, providers=_providers(request, partnership))
+    form = DirectoryServiceForm(_posted(request), instance=service, providers=_providers(request, partnership))
     if request.method == "POST" and form.is_valid():
         saved = _save(
             request,
@@ -181,7 +186,7 @@ def directory_edit(request, slug, pk):
 def directory_reviewed(request, slug, pk):
     partnership = partnership_for(request, slug, MANAGE)
     service = scoped_or_404(DirectoryService, request, partnership, pk=pk)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         done = _save(
             request,
@@ -202,7 +207,7 @@ def directory_reviewed(request, slug, pk):
 def directory_deactivate(request, slug, pk):
     partnership = partnership_for(request, slug, MANAGE)
     service = scoped_or_404(DirectoryService, request, partnership, pk=pk)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         done = _save(request, form, lambda: directory_service.deactivate_service(service=service, by=request.user))
         if done is not None:

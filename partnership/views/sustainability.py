@@ -25,6 +25,11 @@ def _plan(request, partnership):
     )
 
 
+def _posted(request):
+    """The submitted data on a POST (even an empty one, such as a confirmation), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 @require_GET
 def sustainability_plan(request, slug):
     partnership = partnership_for(request, slug)
@@ -77,9 +82,7 @@ def sustainability_edit(request, slug):
             "review_date": plan.review_date,
             "risks": [r.pk for r in plan.risks.all()],
         }
-    form = SustainabilityPlanForm(
-        request.POST or None, initial=initial, owners=_owners(request, partnership), risks=risks
-    )
+    form = SustainabilityPlanForm(_posted(request), initial=initial, owners=_owners(request, partnership), risks=risks)
     if request.method == "POST" and form.is_valid():
         try:
             plan_service.save_plan(partnership=partnership, by=request.user, **form.cleaned_data)
@@ -96,7 +99,7 @@ def sustainability_edit(request, slug):
 @require_http_methods(["GET", "POST"])
 def funding_stream_add(request, slug):
     partnership = partnership_for(request, slug, MANAGE)
-    form = FundingStreamForm(request.POST or None)
+    form = FundingStreamForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         stream = plan_service.add_funding_stream(partnership=partnership, by=request.user, **form.cleaned_data)
         messages.success(request, f"{stream.name} has been added to the funding streams.")
@@ -108,7 +111,7 @@ def funding_stream_add(request, slug):
 def funding_stream_remove(request, slug, pk):
     partnership = partnership_for(request, slug, MANAGE)
     stream = scoped_or_404(FundingStream, request, partnership, pk=pk)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         plan_service.remove_funding_stream(stream=stream, by=request.user)
         messages.success(request, f"{stream.name} has been removed from the funding streams.")
