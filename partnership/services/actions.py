@@ -23,18 +23,6 @@ from .numbering import next_number
 #: an open action due within this many days gets one "due soon" reminder
 DUE_SOON_DAYS = 7
 
-#: the fields the area lead edits on the edit page (progress goes through `record_progress`)
-EDITABLE_FIELDS = (
-    "title",
-    "description",
-    "owner",
-    "owner_organisation",
-    "due_date",
-    "source",
-    "source_risk",
-    "source_detail",
-)
-
 
 def _check_owner(partnership: Partnership, owner: User, owner_organisation) -> None:
     if not owner.memberships.filter(partnership=partnership, organisation=owner_organisation, is_active=True).exists():

@@ -554,3 +554,30 @@ def test_the_reminder_task_runs_on_a_real_worker_and_is_idempotent(cast, site, c
 def test_the_reminder_task_is_on_the_beat_schedule():
     names = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert tasks.send_action_reminders.name in names
+
+
+# --- demo data ---------------------------------------------------------------------------------
+
+
+def test_the_demo_action_log_and_register_cover_every_state_and_seed_once():
+    from demo.seed import seed_demo
+
+    partnership = seed_demo()
+    actions = Action.objects.for_partnership(partnership)
+    first = (actions.count(), ActionUpdate.objects.for_partnership(partnership).count(), partnership.risks.count())
+    assert 18 <= first[0] <= 24
+    rags = set(actions.with_rag(today()).values_list("rag", flat=True))
+    assert rags == {r.value for r in Rag}
+    assert actions.filter(at_risk=True, due_date__gt=days(14)).exists()  # amber because flagged
+    assert {"workshop", "cascade_domain", "risk", "other"} <= set(actions.values_list("source", flat=True))
+    owners = set(actions.values_list("owner__email", flat=True))
+    assert {f"{p}@northshire.example" for p in ("area.lead", "steering.member", "school.lead", "duty.lead")} <= owners
+    statuses = list(partnership.risks.exclude(seed_key="").values_list("status", flat=True))
+    assert len(statuses) == 6 and statuses.count("proposed") == 1
+    assert partnership.risks.filter(seed_key="", actions__isnull=False).distinct().count() == 2
+    seed_demo()
+    assert (
+        actions.count(),
+        ActionUpdate.objects.for_partnership(partnership).count(),
+        partnership.risks.count(),
+    ) == first
