@@ -6,7 +6,10 @@ class PartnershipConfig(AppConfig):
     verbose_name = "Partnership kernel and governance"
 
     def ready(self):
-        from . import auth  # noqa: F401  (connects the sign-in audit receivers)
+        from . import (
+            auth,  # noqa: F401  (connects the sign-in audit receivers)
+            signals,  # noqa: F401  (seeds the common risks of a new partnership)
+        )
         from .registry import NavItem, register_nav_item
         from .roles import Permission
 

@@ -5,10 +5,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -51,21 +52,46 @@ def partnership_list(request):
     return render(request, "partnership/partnership_list.jinja", {"partnerships": partnerships})
 
 
+#: the partnership page's sections: (heading, url name, description, permission needed to see the card)
+SECTIONS = (
+    ("Members", "member_list", "Member organisations by sector, applications and lead contacts.", None),
+    (
+        "Stale and missing lead contacts",
+        "lead_list",
+        "Lead contacts not confirmed in time, and organisations without one.",
+        Permission.MANAGE_PARTNERSHIP,
+    ),
+    ("Groups and terms of reference", "group_list", "The steering group, forums and working groups.", None),
+    ("Meetings", "meeting_list", "Schedules, agendas, attendance and quorum, minutes and decisions.", None),
+    ("Memoranda of understanding", "mou_list", "Agreements between members, and who has signed them.", None),
+    ("Action log", "action_list", "Every action, its owner, due date and RAG status.", None),
+    ("Risk register", "risk_list", "Risks scored by likelihood and impact, with their mitigations.", None),
+    ("Directory of services", "directory_list", "Every source of support, searchable by need, age and phase.", None),
+    ("Sustainability plan", "sustainability_plan", "Ownership, funding end dates and the risks to them.", None),
+)
+
+
 def partnership_detail(request, slug):
     partnership = get_for_user_or_404(Partnership, request.user, Permission.VIEW_PARTNERSHIP, slug=slug)
-    members = (
-        PartnershipOrganisation.objects.for_user(request.user, Permission.VIEW_PARTNERSHIP)
-        .filter(partnership=partnership)
-        .select_related("organisation")
+    members = PartnershipOrganisation.objects.for_user(request.user, Permission.VIEW_PARTNERSHIP).filter(
+        partnership=partnership
     )
-    page = Paginator(members, 25).get_page(request.GET.get("page"))
+    allowed = {p for p in Permission if partnership.pk in request.user.partnership_ids(p)}
+    sections = [
+        {"heading": heading, "href": reverse(name, args=[slug]), "description": description}
+        for heading, name, description, permission in SECTIONS
+        if permission is None or permission in allowed
+    ]
     return render(
         request,
         "partnership/partnership_detail.jinja",
         {
             "partnership": partnership,
-            "page": page,
-            "can_manage": partnership.pk in request.user.partnership_ids(Permission.MANAGE_PARTNERSHIP),
+            "sections": sections,
+            "member_counts": dict(
+                members.values_list("status").annotate(n=Count("pk")).order_by().values_list("status", "n")
+            ),
+            "can_manage": Permission.MANAGE_PARTNERSHIP in allowed,
         },
     )
 

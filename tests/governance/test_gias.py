@@ -590,7 +590,8 @@ def test_open_establishments_of_the_la_become_active_members(tmp_path):
     kept.refresh_from_db()
     assert kept.status == PartnershipOrganisation.Status.LAPSED
     assert "Partnership northshire: 2 open establishments in LA 999 added as active members." in out
-    assert AuditEvent.objects.filter(partnership_id=partnership.pk, action=AuditAction.CREATE).count() == 2
+    created = AuditEvent.objects.filter(partnership_id=partnership.pk, action=AuditAction.CREATE)
+    assert created.filter(object_type="partnership.partnershiporganisation").count() == 2
 
     command(path, "--partnership", "northshire", "--la-code", "999")
     assert members.count() == 3

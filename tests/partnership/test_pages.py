@@ -88,17 +88,23 @@ def test_a_bad_confirmation_period_is_shown_in_the_error_summary(client, cast, m
     assert Partnership.objects.get(pk=cast.partnership.pk).lead_confirmation_months == 4
 
 
-def test_partnership_member_list_is_paginated(client, cast):
+def test_the_partnership_page_links_to_each_governance_section_the_user_may_see(client, cast):
     from ..factories import PartnershipOrganisationFactory
 
-    PartnershipOrganisationFactory.create_batch(30, partnership=cast.partnership)
-    sign_in(client, cast.reader)
+    PartnershipOrganisationFactory.create_batch(3, partnership=cast.partnership)
+    PartnershipOrganisationFactory(partnership=cast.partnership, status="applied")
     url = reverse("partnership_detail", args=[cast.partnership.slug])
-    first = client.get(url).content.decode()
-    assert first.count('class="nhsuk-table__row"') == 25
-    assert "?page=2" in first
-    assert client.get(url + "?page=2").content.decode().count('class="nhsuk-table__row"') >= 5
-    assert client.get(url + "?page=abc").status_code == 200
+    sign_in(client, cast.reader)
+    page = client.get(url).content.decode()
+    # the cast's lead and reader organisations are active members too
+    assert "5 active, 1 applied" in page
+    for heading in ("Members", "Action log", "Risk register", "Directory of services", "Meetings"):
+        assert heading in page
+    assert reverse("action_list", args=[cast.partnership.slug]) in page
+    assert "Stale and missing lead contacts" not in page  # the area lead's list
+    client.logout()
+    sign_in(client, cast.lead)
+    assert "Stale and missing lead contacts" in client.get(url).content.decode()
 
 
 def test_friendly_500_renders_without_the_request_or_database(rf):
