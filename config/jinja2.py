@@ -54,10 +54,10 @@ def _macro(env: Environment, kind: str):
 def _kind(widget) -> str:
     if isinstance(widget, forms.Textarea):
         return "textarea"
+    if isinstance(widget, forms.CheckboxSelectMultiple):  # before RadioSelect: Django subclasses it
+        return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
         return "radios"
-    if isinstance(widget, forms.CheckboxSelectMultiple):
-        return "checkboxes"
     if isinstance(widget, forms.CheckboxInput):
         return "single_checkbox"
     if isinstance(widget, forms.Select):
@@ -79,17 +79,20 @@ def render_field(env: Environment, bf, **params) -> Markup:
     value = bf.value()
 
     if kind in {"radios", "checkboxes", "single_checkbox"}:
+        # The first input takes the id (so labels and the error summary's link reach it); the
+        # macro's wrapper must not repeat it, or `<label for>` would point at the wrapper.
+        common["idPrefix"] = common.pop("id")
         fieldset = {"legend": {"text": label["text"], "classes": "nhsuk-fieldset__legend--s"}}
         if kind == "single_checkbox":
             items = [{"value": "on", "text": label["text"], "checked": bool(value)}]
-            merged = {**common, "idPrefix": common["id"], "items": items}
+            merged = {**common, "items": items}
             merged.update(params)
             return _macro(env, "checkboxes")(merged)
         selected = {str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v is not None}
         items = [
             {"value": str(v), "text": str(t), "checked": str(v) in selected} for v, t in bf.field.choices if v != ""
         ]
-        merged = {**common, "idPrefix": common["id"], "fieldset": fieldset, "items": items}
+        merged = {**common, "fieldset": fieldset, "items": items}
         merged.update(params)
         return _macro(env, kind)(merged)
 
