@@ -94,11 +94,17 @@ class DirectoryServiceForm(forms.ModelForm):
             "typical_wait_days": {
                 "invalid": "Enter the typical wait as a whole number of days",
                 "min_value": "Enter a typical wait of 0 days or more",
+                "max_value": "Enter a typical wait of 3650 days (10 years) or fewer",
             },
         }
 
     def __init__(self, *args, providers, **kwargs):
+        # _post_clean (the model's validators) is skipped below: bound every number here instead.
         super().__init__(*args, **kwargs)
+        wait = self.fields["typical_wait_days"]
+        wait.max_value = 3650
+        wait.validators.append(MaxValueValidator(3650))
+        wait.widget.attrs["max"] = 3650
         self.fields["provider"].queryset = providers
         self.fields["provider"].empty_label = "Select the provider"
         for name in ("min_age", "max_age"):

@@ -95,6 +95,12 @@ class SeatForm(forms.Form):
         self.fields["membership"].queryset = memberships
         self.fields["liaison_from"].queryset = other_groups
 
+    def clean_joined_on(self):
+        joined_on = self.cleaned_data.get("joined_on")
+        if joined_on and joined_on > timezone.localdate():
+            raise forms.ValidationError("The date the seat starts must be today or in the past")
+        return joined_on
+
     def clean(self):
         cleaned = super().clean()
         liaison = cleaned.get("role") == GroupMember.SeatRole.LIAISON

@@ -1,5 +1,7 @@
 """Forms for meetings: the year's schedule, agenda, attendance, minutes, decisions, actions."""
 
+import datetime
+
 from django import forms
 from django.utils import timezone
 
@@ -21,6 +23,14 @@ class ScheduleForm(forms.Form):
         help_text="Use the 24-hour clock, for example 14:00.",
         error_messages={"required": "Enter the start time", "invalid": "Enter a real time, for example 14:00"},
     )
+
+    def clean_first_date(self):
+        first = self.cleaned_data["first_date"]
+        today = timezone.localdate()
+        if not today - datetime.timedelta(days=5 * 365) <= first <= today + datetime.timedelta(days=5 * 365):
+            raise forms.ValidationError("Enter a first meeting date within five years of today")
+        return first
+
     location = forms.CharField(
         label="Location",
         max_length=200,

@@ -128,8 +128,10 @@ def _person_fields():
         "job_title": forms.CharField(label="Job title (optional)", max_length=200, required=False),
         "email": forms.EmailField(
             label="Email address",
+            max_length=254,
             error_messages={
                 "required": "Enter the email address",
+                "max_length": "The email address must be 254 characters or fewer",
                 "invalid": "Enter an email address in the correct format, like name@example.org",
             },
         ),

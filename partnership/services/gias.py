@@ -365,6 +365,8 @@ def _whole_number(value: str, column: str) -> int | None:
         return None
     if not _digits(value):
         raise BadValue(f"{column} '{value}' is not a whole number")
+    if len(value) > 7:  # no school has ten million pupils; the column holds at most 2,147,483,647
+        raise BadValue(f"{column} '{value}' is too large")
     return int(value)
 
 

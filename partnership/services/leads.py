@@ -226,7 +226,8 @@ def _replace(locked: LeadContact, actor, *, name, email, job_title, phone, reaso
 
 @transaction.atomic
 def confirm_lead(*, lead: LeadContact, by) -> LeadContact:
-    """The signed-in holder or a manager confirms the lead is still right."""
+    """The area lead, or the organisation's own staff (MANAGE_OWN_ORGANISATION), confirms the lead
+    is still right. A holder without that permission confirms through the emailed link."""
     _require_manager(by, lead.member)
     locked = _lock_current(lead)
     return _confirm(locked, by, via="signed in")

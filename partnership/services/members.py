@@ -60,10 +60,11 @@ def search_register(query: str, *, limit: int = SEARCH_LIMIT):
     queryset filtered by primary key so that a form field can validate a choice against it.
     """
     query = (query or "").strip()
-    if len(query) < 2 and not query.isdigit():
+    numeric = query.isascii() and query.isdigit()
+    if len(query) < 2 and not numeric:
         return Organisation.objects.none()
     condition = Q(name__icontains=query)
-    if query.isdigit():
+    if numeric and len(query) <= 9:
         condition |= Q(urn=int(query))
     if len(query) <= 10:
         condition |= Q(ods_code__iexact=query) | Q(charity_number=query)

@@ -47,7 +47,7 @@ def meeting_list(request, slug):
     meetings = scoped(Meeting, request, partnership).select_related("group")
     group = None
     group_pk = request.GET.get("group", "")
-    if group_pk.isdigit():
+    if group_pk.isascii() and group_pk.isdigit():
         group = groups.filter(pk=group_pk).first()
         if group is not None:
             meetings = meetings.filter(group=group)
