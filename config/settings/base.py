@@ -204,7 +204,8 @@ REST_KNOX = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CYP mental health partnership API",
-    "DESCRIPTION": "The API the CYPMHS duty team uses to work the single point of access. "
+    "DESCRIPTION": "The API the CYPMHS duty team uses to work the single point of access, and read-only "
+    "access to each partnership's governance records (groups, actions, risks, the directory of services). "
     "Authenticate with `Authorization: Token <token>`.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -1,0 +1,68 @@
+"""Take the small screenshots in docs/screenshots/ from a running `make run` (demo data).
+
+    .venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000]
+
+Signs in as the demo area lead with the documented demo password and two-factor secret, visits
+the key governance pages, and saves each at half scale (640 pixels wide; at most the first 2,000
+CSS pixels of the page).
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import pyotp
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+BASE = (sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000").rstrip("/")
+PASSWORD = os.environ.get("DEMO_PASSWORD", "local-demo-password")
+TOTP = "DEMODEMODEMODEMODEMODEMODEMODEMO"  # demo only, see demo/personas.py
+P = "/partnerships/northshire"
+
+PAGES = [
+    ("partnership-hub", f"{P}/"),
+    ("members-by-sector", f"{P}/members/"),
+    ("lead-contacts-stale", f"{P}/lead-contacts/"),
+    ("group", f"{P}/groups/", "Northshire CYP Mental Health Steering Group"),
+    ("terms-diff", None),  # the group's "Compare versions" link
+    ("mous", f"{P}/mous/"),
+    ("meetings", f"{P}/meetings/?when=past"),
+    ("action-log", f"{P}/actions/"),
+    ("risk-register", f"{P}/risks/"),
+    ("directory", f"{P}/directory/?need=anxiety&age=14"),
+    ("sustainability-plan", f"{P}/sustainability/"),
+    ("public-page", "/public/northshire/"),
+]
+
+
+def main():
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, device_scale_factor=0.5)
+        page.goto(f"{BASE}/accounts/login/")
+        page.get_by_label("Email address").fill("area.lead@northshire.example")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_label("Security code").fill(pyotp.TOTP(TOTP).now())
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_url(f"{BASE}/")
+        for name, path, *link in PAGES:
+            if path is None:
+                page.get_by_role("link", name="Compare versions").click()
+            else:
+                page.goto(f"{BASE}{path}")
+                if link:
+                    page.get_by_role("link", name=link[0]).first.click()
+            page.wait_for_load_state("load")
+            height = min(page.evaluate("document.body.scrollHeight"), 2000)
+            clip = {"x": 0, "y": 0, "width": 1280, "height": height}
+            page.screenshot(path=str(OUT / f"{name}.png"), full_page=True, clip=clip)
+            print(f"docs/screenshots/{name}.png  {page.url}")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
