@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from ..models import Action, Membership, Risk
 from ..roles import Permission
+from ..services.actions import status_choices
 
 DATE_HINT = "Use the date picker, or type the date as year-month-day, for example 2026-03-31."
 
@@ -188,10 +189,14 @@ class ProgressForm(forms.Form):
     due_date = date_field("New due date (optional)", required=False)
     reason = forms.CharField(label="Reason for the new due date", required=False, max_length=500)
 
-    def __init__(self, *args, action: Action, **kwargs):
+    def __init__(self, *args, action: Action, user=None, **kwargs):
+        """With `user`, the status offers only what they may set: an owner who is not the area lead
+        cannot cancel. (The service refuses it anyway, with the same message.)"""
         self.action = action
         kwargs.setdefault("initial", {"at_risk": action.at_risk})
         super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["status"].choices = [("", "No change"), *status_choices(user, action)]
 
     def clean_due_date(self):
         due = self.cleaned_data.get("due_date")

@@ -3,6 +3,10 @@
 RAG is never stored: it is computed from the status, the due date, the at-risk flag and today
 (`rag_for` in Python, `ActionQuerySet.with_rag` in SQL), so an action turns red by itself when its
 due date passes.
+
+Raising and editing actions is for an area lead of the partnership (MANAGE_PARTNERSHIP); progress
+is recorded by the area lead or by the action's owner (UPDATE_OWN_ACTIONS), but only the area lead
+may cancel an action. The services check this themselves and raise PermissionDenied.
 """
 
 from datetime import date, timedelta
@@ -19,6 +23,7 @@ from ..models.audit import AuditAction
 from ..roles import Permission
 from . import audit
 from .numbering import next_number
+from .permissions import allowed, require
 
 #: an open action due within this many days gets one "due soon" reminder
 DUE_SOON_DAYS = 7
@@ -56,6 +61,7 @@ def create_action(
 ) -> Action:
     """Raise an action. The owner must be an active member of the partnership, acting for
     `owner_organisation`; a meeting or risk source must belong to the same partnership."""
+    require(by, partnership, Permission.MANAGE_PARTNERSHIP)
     _check_owner(partnership, owner, owner_organisation)
     if source_meeting is not None and source_meeting.group.partnership_id != partnership.pk:
         raise ValidationError({"source_meeting": "That meeting is not in this partnership."})
@@ -120,6 +126,7 @@ def update_action(
     """The area lead corrects an action's details. A meeting-sourced action keeps its meeting.
     A new due date is also written on the progress timeline."""
     action = Action.objects.select_for_update().get(pk=action.pk)
+    require(by, action.partnership_id, Permission.MANAGE_PARTNERSHIP)
     partnership = action.partnership
     _check_owner(partnership, owner, owner_organisation)
     if action.source_meeting_id is not None:
@@ -163,9 +170,23 @@ def update_action(
 
 def can_update_progress(user: User, action: Action) -> bool:
     """The area lead may update any action; a member with UPDATE_OWN_ACTIONS only the ones they own."""
-    if action.partnership_id in user.partnership_ids(Permission.MANAGE_PARTNERSHIP):
+    if allowed(user, action.partnership_id, Permission.MANAGE_PARTNERSHIP):
         return True
-    return action.owner_id == user.pk and action.partnership_id in user.partnership_ids(Permission.UPDATE_OWN_ACTIONS)
+    return action.owner_id == user.pk and allowed(user, action.partnership_id, Permission.UPDATE_OWN_ACTIONS)
+
+
+def can_cancel(user: User, action: Action) -> bool:
+    """Cancelling takes an overdue action off red: that is the area lead's call, not the owner's."""
+    return allowed(user, action.partnership_id, Permission.MANAGE_PARTNERSHIP)
+
+
+def status_choices(user: User, action: Action) -> list[tuple[str, str]]:
+    """The statuses `user` may set on `action` when recording progress."""
+    cancel = can_cancel(user, action)
+    return [(value, label) for value, label in Action.Status.choices if cancel or value != Action.Status.CANCELLED]
+
+
+CANCEL_REFUSED = "Only the area lead can cancel an action. Record why it should be cancelled and ask them to."
 
 
 @transaction.atomic
@@ -191,6 +212,8 @@ def record_progress(
     if status and status not in Action.Status.values:
         raise ValidationError({"status": "Select a status"})
     new_status = status if status and status != action.status else ""
+    if new_status == Action.Status.CANCELLED and not can_cancel(by, action):
+        raise ValidationError({"status": CANCEL_REFUSED})
     new_due = due_date if due_date is not None and due_date != action.due_date else None
     if new_due is not None:
         if new_due < timezone.localdate():

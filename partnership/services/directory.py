@@ -1,7 +1,9 @@
 """The directory of services: keeping entries current, and exporting them.
 
-Every write is audited. An entry not reviewed for more than `REVIEW_AFTER_MONTHS` months is
-flagged: `needs_review` and `needing_review` are the one definition of that rule.
+Every write is audited, and refused (PermissionDenied) unless the acting user is an area lead of
+the partnership (MANAGE_PARTNERSHIP); recording an export needs only VIEW_PARTNERSHIP. An entry
+not reviewed for more than `REVIEW_AFTER_MONTHS` months is flagged: `needs_review` and
+`needing_review` are the one definition of that rule.
 
 The JSON export follows the shape of the Open Referral UK (ORUK) data standard
 (openreferraluk.org, the UK profile of HSDS used by the DfE Family Hubs service directory):
@@ -36,7 +38,9 @@ from django.db import transaction
 
 from ..models import Channel, DirectoryService, Need, Partnership, SchoolPhase, ServiceSchedule, Thrive, User
 from ..models.audit import AuditAction
+from ..roles import Permission
 from . import audit
+from .permissions import require
 
 REVIEW_AFTER_MONTHS = 12
 
@@ -119,11 +123,18 @@ def _replace_schedules(service: DirectoryService, schedules: list[Schedule]) -> 
     return True
 
 
+def _locked(service: DirectoryService, by: User) -> DirectoryService:
+    locked = DirectoryService.objects.select_for_update().get(pk=service.pk)
+    require(by, locked.partnership_id, Permission.MANAGE_PARTNERSHIP)
+    return locked
+
+
 @transaction.atomic
 def create_service(
     *, partnership: Partnership, by: User, fields: dict, schedules: list[Schedule], today: date
 ) -> DirectoryService:
     """Add an entry; whoever adds it has reviewed it today."""
+    require(by, partnership, Permission.MANAGE_PARTNERSHIP)
     _check(partnership, fields, schedules)
     service = DirectoryService.objects.create(
         partnership=partnership,
@@ -144,7 +155,7 @@ def create_service(
 
 @transaction.atomic
 def update_service(*, service: DirectoryService, by: User, fields: dict, schedules: list[Schedule]) -> DirectoryService:
-    service = DirectoryService.objects.select_for_update().get(pk=service.pk)
+    service = _locked(service, by)
     _check(service.partnership, fields, schedules)
     before = {name: getattr(service, name) for name in EDITABLE_FIELDS}
     after = {name: fields[name] for name in EDITABLE_FIELDS}
@@ -161,7 +172,7 @@ def update_service(*, service: DirectoryService, by: User, fields: dict, schedul
 
 @transaction.atomic
 def mark_reviewed(*, service: DirectoryService, by: User, today: date) -> DirectoryService:
-    service = DirectoryService.objects.select_for_update().get(pk=service.pk)
+    service = _locked(service, by)
     if not service.is_active:
         raise ValidationError("This entry is no longer listed, so it cannot be marked as reviewed.")
     previous = service.last_reviewed_on
@@ -180,7 +191,7 @@ def mark_reviewed(*, service: DirectoryService, by: User, today: date) -> Direct
 @transaction.atomic
 def deactivate_service(*, service: DirectoryService, by: User) -> DirectoryService:
     """Stop listing an entry. Entries are never deleted, so exports can say they are inactive."""
-    service = DirectoryService.objects.select_for_update().get(pk=service.pk)
+    service = _locked(service, by)
     if not service.is_active:
         raise ValidationError("This entry is already no longer listed.")
     service.is_active = False
@@ -195,6 +206,7 @@ def deactivate_service(*, service: DirectoryService, by: User) -> DirectoryServi
 
 
 def record_export(*, by: User, partnership: Partnership, kind: str, rows: int, filters: dict) -> None:
+    require(by, partnership, Permission.VIEW_PARTNERSHIP)
     audit.record(
         actor=by,
         action=AuditAction.EXPORT,

@@ -1,7 +1,8 @@
 """Groups, their seats, and their versioned terms of reference; review reminders; the public pages.
 
-Every write happens in a transaction and writes an audit event. Invalid changes raise
-`ValidationError` with a plain-English message a page can show in its error summary.
+Every write happens in a transaction and writes an audit event, and is refused (PermissionDenied)
+unless the acting user is an area lead of the group's partnership (MANAGE_PARTNERSHIP). Invalid
+changes raise `ValidationError` with a plain-English message a page can show in its error summary.
 """
 
 import difflib
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Max, ProtectedError
+from django.db.models import Exists, Max, OuterRef, ProtectedError
 from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
@@ -30,8 +31,9 @@ from ..models import (
 )
 from ..models.audit import AuditAction
 from ..models.organisation import Sector
-from ..roles import Role
+from ..roles import Permission, Role
 from . import audit
+from .permissions import require
 
 GROUP_FIELDS = ("name", "kind", "summary", "is_active")
 CONTENT_FIELDS = TermsOfReference.CONTENT_FIELDS
@@ -42,6 +44,12 @@ REVIEW_NOTICE_DAYS = 30
 
 Status = TermsOfReference.Status
 SeatRole = GroupMember.SeatRole
+MANAGE = Permission.MANAGE_PARTNERSHIP
+
+
+def _partnership_of(group_id: int) -> int:
+    """The partnership of a group, read from the database (never from an object a caller built)."""
+    return Group.objects.values_list("partnership_id", flat=True).get(pk=group_id)
 
 
 # --- groups ------------------------------------------------------------------------------------
@@ -55,6 +63,7 @@ def _check_name_free(partnership: Partnership, name: str, exclude_pk=None) -> No
 
 @transaction.atomic
 def create_group(*, partnership: Partnership, by: User, name: str, kind: str, summary: str = "") -> Group:
+    require(by, partnership, MANAGE)
     _check_name_free(partnership, name)
     group = Group(partnership=partnership, name=name.strip(), kind=kind, summary=summary)
     group.full_clean()
@@ -69,6 +78,7 @@ def update_group(*, group: Group, by: User, **changes) -> Group:
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
     locked = Group.objects.select_for_update().get(pk=group.pk)
+    require(by, locked.partnership_id, MANAGE)
     if "name" in changes:
         changes["name"] = changes["name"].strip()
         _check_name_free(locked.partnership, changes["name"], exclude_pk=locked.pk)
@@ -102,6 +112,7 @@ def add_seat(
 
     A liaison seat names another group of the same partnership of which the person is a current
     member. A group has one current chair, and a person one current seat on a group."""
+    require(by, _partnership_of(group.pk), MANAGE)
     Group.objects.select_for_update().filter(pk=group.pk).first()  # one seat change at a time per group
     if membership.partnership_id != group.partnership_id or not membership.is_active or not membership.user.is_active:
         raise ValidationError({"membership": "Select a person who is an active member of the partnership"})
@@ -155,6 +166,7 @@ def add_seat(
 @transaction.atomic
 def end_seat(*, seat: GroupMember, by: User, left_on: date | None = None) -> GroupMember:
     locked = GroupMember.objects.select_for_update().get(pk=seat.pk)
+    require(by, _partnership_of(locked.group_id), MANAGE)
     if locked.left_on is not None:
         raise ValidationError(f"This seat already ended on {locked.left_on:%-d %B %Y}.")
     left_on = left_on or timezone.localdate()
@@ -199,6 +211,7 @@ def _check_content(content: dict) -> None:
 
 @transaction.atomic
 def create_draft(*, group: Group, by: User, **content) -> TermsOfReference:
+    require(by, _partnership_of(group.pk), MANAGE)
     _check_content(content)
     Group.objects.select_for_update().filter(pk=group.pk).first()
     existing = group.terms.filter(status=Status.DRAFT).first()
@@ -214,14 +227,17 @@ def create_draft(*, group: Group, by: User, **content) -> TermsOfReference:
     return terms
 
 
-def _locked(terms: TermsOfReference) -> TermsOfReference:
-    return TermsOfReference.objects.select_for_update().get(pk=terms.pk)
+def _locked(terms: TermsOfReference, by: User) -> TermsOfReference:
+    """The version, locked, once `by` is known to manage its group's partnership."""
+    locked = TermsOfReference.objects.select_for_update().get(pk=terms.pk)
+    require(by, _partnership_of(locked.group_id), MANAGE)
+    return locked
 
 
 @transaction.atomic
 def update_draft(*, terms: TermsOfReference, by: User, **content) -> TermsOfReference:
     _check_content(content)
-    locked = _locked(terms)
+    locked = _locked(terms, by)
     if not locked.is_editable:
         raise ValidationError(
             f"Version {locked.version} is {locked.get_status_display().lower()} and can no longer be changed. "
@@ -246,7 +262,7 @@ def update_draft(*, terms: TermsOfReference, by: User, **content) -> TermsOfRefe
 
 @transaction.atomic
 def approve_terms(*, terms: TermsOfReference, by: User) -> TermsOfReference:
-    locked = _locked(terms)
+    locked = _locked(terms, by)
     if locked.status != Status.DRAFT:
         raise ValidationError(
             f"Only a draft can be approved: version {locked.version} is {locked.get_status_display().lower()}."
@@ -268,8 +284,9 @@ def approve_terms(*, terms: TermsOfReference, by: User) -> TermsOfReference:
 def publish_terms(*, terms: TermsOfReference, by: User) -> TermsOfReference:
     """Publish an approved version. The version published before it, and any older approved
     version that was never published, become superseded, in the same transaction."""
+    require(by, _partnership_of(terms.group_id), MANAGE)
     Group.objects.select_for_update().filter(pk=terms.group_id).first()
-    locked = _locked(terms)
+    locked = _locked(terms, by)
     if locked.status != Status.APPROVED:
         raise ValidationError(
             f"Only an approved version can be published: version {locked.version} is "
@@ -306,7 +323,7 @@ def publish_terms(*, terms: TermsOfReference, by: User) -> TermsOfReference:
 
 @transaction.atomic
 def discard_draft(*, terms: TermsOfReference, by: User) -> None:
-    locked = _locked(terms)
+    locked = _locked(terms, by)
     if locked.status != Status.DRAFT:
         raise ValidationError(
             f"Only a draft can be discarded: version {locked.version} is {locked.get_status_display().lower()}."
@@ -511,14 +528,24 @@ def public_members_by_sector(partnership: Partnership) -> list[tuple[str, list[s
     return [(sector.label, sorted(by_sector[sector])) for sector in Sector if sector in by_sector]
 
 
-def public_steering_groups(partnership: Partnership) -> list[tuple[str, list[PublicSeat]]]:
+def public_current_seats(group: Group, today: date | None = None):
+    """The group's seats a public page may name: current (not ended), already started, held by an
+    active user who is still an active member of the group's partnership."""
+    today = today or timezone.localdate()
+    still_member = Membership.objects.filter(
+        partnership_id=group.partnership_id, user_id=OuterRef("user_id"), is_active=True
+    )
+    return group.seats.current().filter(joined_on__lte=today, user__is_active=True).filter(Exists(still_member))
+
+
+def public_steering_groups(partnership: Partnership, today: date | None = None) -> list[tuple[str, list[PublicSeat]]]:
     groups = Group.objects.filter(partnership=partnership, kind=Group.Kind.STEERING, is_active=True).order_by("name")
     return [
         (
             group.name,
             [
                 PublicSeat(seat.user.full_name, seat.get_role_display(), seat.organisation.name)
-                for seat in seats_in_order(group.seats.current())
+                for seat in seats_in_order(public_current_seats(group, today))
             ],
         )
         for group in groups
@@ -560,6 +587,7 @@ def public_terms(partnership: Partnership, group_pk: int) -> TermsOfReference | 
 
 @transaction.atomic
 def set_public_pages(*, partnership: Partnership, by: User, publish: bool) -> Partnership:
+    require(by, partnership, MANAGE)
     locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
     if locked.publishes_public_pages != publish:
         before = locked.publishes_public_pages

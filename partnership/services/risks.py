@@ -1,5 +1,9 @@
 """The risk register: risks scored likelihood x impact on the 5 x 5 matrix, common risks seeded
-from the evidence as `proposed` for the area lead to keep or remove, and mitigating actions."""
+from the evidence as `proposed` for the area lead to keep or remove, and mitigating actions.
+
+Only an area lead of the risk's partnership (MANAGE_PARTNERSHIP) may change the register: the
+services check it themselves and raise PermissionDenied. Seeding acts for the system.
+"""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -12,8 +16,10 @@ from django.utils import timezone
 from ..models import Partnership, Risk, User
 from ..models.audit import AuditAction
 from ..models.risks import rating_for
+from ..roles import Permission
 from . import audit
 from .numbering import next_number
+from .permissions import require
 
 LIKELIHOOD = {
     1: ("Rare", "May happen only in exceptional circumstances."),
@@ -147,6 +153,7 @@ def create_risk(
     owner: User | None = None,
     controls: str = "",
 ) -> Risk:
+    require(by, partnership, Permission.MANAGE_PARTNERSHIP)
     _check(partnership, likelihood=likelihood, impact=impact, owner=owner)
     risk = Risk.objects.create(
         partnership=partnership,
@@ -167,6 +174,12 @@ def create_risk(
         detail={"reference": risk.reference, "score": likelihood * impact},
     )
     return risk
+
+
+def _locked(risk: Risk, by: User) -> Risk:
+    locked = Risk.objects.select_for_update().get(pk=risk.pk)
+    require(by, locked.partnership_id, Permission.MANAGE_PARTNERSHIP)
+    return locked
 
 
 def _snapshot(risk: Risk) -> dict:
@@ -198,7 +211,7 @@ def update_risk(
 ) -> Risk:
     """Edit a risk. Open risks are closed (status), never deleted; a proposed risk is kept or
     removed with `keep_risk` / `remove_risk`, so its status does not change here."""
-    risk = Risk.objects.select_for_update().get(pk=risk.pk)
+    risk = _locked(risk, by)
     _check(risk.partnership, likelihood=likelihood, impact=impact, owner=owner)
     if status is None or risk.status == Risk.Status.PROPOSED:
         status = risk.status
@@ -225,7 +238,7 @@ def update_risk(
 @transaction.atomic
 def keep_risk(*, risk: Risk, by: User) -> Risk:
     """A proposed (seeded) risk joins the register as open."""
-    risk = Risk.objects.select_for_update().get(pk=risk.pk)
+    risk = _locked(risk, by)
     if risk.status != Risk.Status.PROPOSED:
         raise ValidationError("Only a proposed risk can be kept: this one is already on the register.")
     risk.status = Risk.Status.OPEN
@@ -242,7 +255,7 @@ def keep_risk(*, risk: Risk, by: User) -> Risk:
 @transaction.atomic
 def remove_risk(*, risk: Risk, by: User) -> None:
     """Delete a proposed risk the area lead does not want. Open risks are closed, not deleted."""
-    risk = Risk.objects.select_for_update().get(pk=risk.pk)
+    risk = _locked(risk, by)
     if risk.status != Risk.Status.PROPOSED:
         raise ValidationError("Only a proposed risk can be removed. Close an open risk instead.")
     if risk.actions.exists():

@@ -2,6 +2,8 @@
 
 Funding that ends within `ENDING_SOON_MONTHS` months is flagged, as is funding that has ended and
 a plan whose review date has passed: `funding_flag` and `review_overdue` are the one definition.
+Changing the plan is for an area lead of the partnership (MANAGE_PARTNERSHIP): the services check
+it themselves and raise PermissionDenied.
 """
 
 from datetime import date
@@ -12,8 +14,10 @@ from django.db import transaction
 
 from ..models import FundingStream, Partnership, Risk, SustainabilityPlan, User
 from ..models.audit import AuditAction
+from ..roles import Permission
 from . import audit
 from .directory import add_months
+from .permissions import require
 
 ENDING_SOON_MONTHS = 6
 PLAN_FIELDS = ("accountable_owner", "embedding", "funding_summary", "review_date")
@@ -53,6 +57,7 @@ def save_plan(
     risks,
 ) -> SustainabilityPlan:
     """Start the plan if it does not exist yet, then set its fields and linked risks."""
+    require(by, partnership, Permission.MANAGE_PARTNERSHIP)
     risks = list(risks)
     if (
         accountable_owner is not None
@@ -86,6 +91,7 @@ def save_plan(
 def add_funding_stream(
     *, partnership: Partnership, by: User, name: str, funder: str, annual_amount: Decimal | None, ends_on: date
 ) -> FundingStream:
+    require(by, partnership, Permission.MANAGE_PARTNERSHIP)
     plan, _ = _locked_plan(partnership, by)
     stream = FundingStream.objects.create(
         plan=plan, name=name, funder=funder, annual_amount=annual_amount, ends_on=ends_on
@@ -101,8 +107,10 @@ def add_funding_stream(
 
 @transaction.atomic
 def remove_funding_stream(*, stream: FundingStream, by: User) -> None:
-    detail = {"name": stream.name, "funder": stream.funder, "ends_on": stream.ends_on.isoformat()}
+    stream = FundingStream.objects.select_for_update().select_related("plan").get(pk=stream.pk)
     partnership_id = stream.plan.partnership_id
+    require(by, partnership_id, Permission.MANAGE_PARTNERSHIP)
+    detail = {"name": stream.name, "funder": stream.funder, "ends_on": stream.ends_on.isoformat()}
     pk = stream.pk
     stream.delete()
     audit.record(
