@@ -1,3 +1,4 @@
+import time
 from dataclasses import dataclass
 
 import pyotp
@@ -56,3 +57,24 @@ def sign_in(client, user, *, totp: bool | None = None):
         response = client.post(reverse("mfa_authenticate"), {"code": current_totp()})
         assert response.status_code == 302
     return response
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker in this process, consuming from the real Redis broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING") as worker:
+        yield worker
+
+
+def wait_for(predicate, timeout=20.0) -> bool:
+    """Poll until `predicate()` is true (work done by the worker), for at most `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False

@@ -6,7 +6,8 @@ from django import forms
 from django.utils import timezone
 
 from ..models import Attendance, Membership
-from ..roles import Permission
+from .actions import OwnerChoiceField
+from .actions import owner_memberships as partnership_people
 from .mous import DATE_HINT, date_widget
 
 
@@ -66,22 +67,6 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What the group decided, in one or two sentences.",
         error_messages={"required": "Enter the decision"},
-    )
-
-
-class OwnerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, membership):
-        return f"{membership.user.full_name} ({membership.organisation.name})"
-
-
-def partnership_people(user, partnership):
-    """Active members of the partnership, one row per person and organisation they act for."""
-    return (
-        Membership.objects.for_user(user, Permission.VIEW_PARTNERSHIP)
-        .for_partnership(partnership)
-        .filter(is_active=True, user__is_active=True)
-        .select_related("user", "organisation")
-        .order_by("user__full_name", "organisation__name")
     )
 
 

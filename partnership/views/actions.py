@@ -192,7 +192,7 @@ def action_update(request, slug, pk):
     action = scoped_or_404(Action, request, partnership, pk=pk)
     if not service.can_update_progress(request.user, action):
         raise PermissionDenied
-    form = ProgressForm(request.POST or None, action=action)
+    form = ProgressForm(request.POST or None, action=action, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -7,7 +7,6 @@ import time
 
 import pytest
 import time_machine
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -21,7 +20,7 @@ from partnership.roles import Role
 from partnership.services import actions as service
 from partnership.tasks import actions as tasks
 
-from ..conftest import sign_in
+from ..conftest import sign_in, wait_for
 from ..factories import member
 from .factories import ActionFactory, RiskFactory
 
@@ -522,21 +521,6 @@ def test_reminders_tell_nobody_about_another_partnerships_action_or_an_inactive_
     cast.reader.save()
     assert service.send_action_reminders() == 0
     assert action.pk  # nothing sent for a deactivated owner
-
-
-@pytest.fixture
-def celery_worker(transactional_db):
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING") as worker:
-        yield worker
-
-
-def wait_for(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.mark.celery

@@ -8,7 +8,6 @@ from urllib.parse import urlparse
 
 import pytest
 import time_machine
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core import mail, signing
 from django.urls import reverse
@@ -22,7 +21,7 @@ from partnership.services import audit
 from partnership.services import leads as service
 from partnership.tasks import leads as lead_tasks
 
-from ..conftest import sign_in
+from ..conftest import sign_in, wait_for
 from ..factories import OrganisationFactory, member
 from .factories import LeadContactFactory
 
@@ -388,21 +387,6 @@ def test_stale_holders_are_asked_once_every_fourteen_days(cast):
         assert service.request_stale_confirmations() == 1
     assert len(mail.outbox) == 2
     assert SentNotification.objects.filter(key__startswith=f"lead-confirm:{stale.pk}:").count() == 2
-
-
-@pytest.fixture
-def celery_worker(transactional_db):
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING") as worker:
-        yield worker
-
-
-def wait_for(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.mark.celery

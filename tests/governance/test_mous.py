@@ -14,7 +14,7 @@ from partnership.roles import Role
 from partnership.services import mous as service
 from partnership.tasks import mous as tasks
 
-from ..conftest import sign_in
+from ..conftest import sign_in, wait_for
 from ..factories import OrganisationFactory, member
 from .factories import MouFactory, MouPartyFactory
 
@@ -359,34 +359,13 @@ def test_mou_list_shows_status_as_text(client, cast):
 # --- the task on a real worker -----------------------------------------------------------------
 
 
-@pytest.fixture
-def celery_worker(transactional_db):
-    from celery.contrib.testing.worker import start_worker
-
-    from config.celery import app
-
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING") as worker:
-        yield worker
-
-
-def _wait_for(predicate, timeout=20.0):
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 @pytest.mark.celery
 def test_review_reminder_task_runs_on_a_real_worker_and_is_idempotent(cast, celery_worker):
     import time
 
     mou = _signed(cast, timezone.localdate() + datetime.timedelta(days=10))
     tasks.send_mou_review_reminders.delay()
-    assert _wait_for(lambda: len(mail.outbox) == 1)
+    assert wait_for(lambda: len(mail.outbox) == 1)
     tasks.send_mou_review_reminders.delay()
     time.sleep(1.0)
     assert len(mail.outbox) == 1

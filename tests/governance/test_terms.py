@@ -6,7 +6,6 @@ import html
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -19,7 +18,7 @@ from partnership.roles import Role
 from partnership.services import groups as service
 from partnership.tasks.groups import send_terms_review_reminders
 
-from ..conftest import sign_in
+from ..conftest import sign_in, wait_for
 from ..factories import member
 from .factories import GroupFactory, TermsOfReferenceFactory
 
@@ -436,21 +435,6 @@ def test_no_reminders_for_inactive_partnerships(cast, group):
     cast.partnership.save()
     assert service.send_terms_review_reminders() == 0
     assert mail.outbox == []
-
-
-@pytest.fixture
-def celery_worker(transactional_db):
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING") as worker:
-        yield worker
-
-
-def wait_for(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.mark.celery

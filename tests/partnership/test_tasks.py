@@ -6,7 +6,6 @@ Run alone with: .venv/bin/pytest -m celery
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
 from config.celery import app
@@ -15,20 +14,7 @@ from partnership.models.audit import AuditAction
 from partnership.services import audit
 from partnership.tasks import send_sign_in_failure_digests
 
-
-@pytest.fixture
-def celery_worker(transactional_db):
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING") as worker:
-        yield worker
-
-
-def wait_for(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
+from ..conftest import wait_for
 
 
 @pytest.mark.celery
