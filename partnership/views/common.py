@@ -7,7 +7,7 @@ permission the page needs, and reach objects only through the user's scope.
 
 import csv
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -37,6 +37,23 @@ def scoped(model, request, partnership: Partnership, permission: Permission = Pe
 
 def scoped_or_404(model, request, partnership: Partnership, **lookup):
     return get_object_or_404(scoped(model, request, partnership), **lookup)
+
+
+def posted(request):
+    """The POST data of a POST (even an empty one, such as a confirmation, so that it is validated), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def show_errors(form, error: ValidationError) -> None:
+    """A service's refusal (ValidationError), shown in the form's error summary: never a 500."""
+    if not hasattr(form, "cleaned_data"):
+        form.is_valid()
+        form.cleaned_data = getattr(form, "cleaned_data", {})
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
 
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE):

@@ -19,7 +19,7 @@ from ..models import Channel, DirectoryService, Need, PartnershipOrganisation, S
 from ..models.organisation import Organisation
 from ..roles import Permission
 from ..services import directory as directory_service
-from .common import can, csv_response, paginate, partnership_for, scoped, scoped_or_404
+from .common import can, csv_response, paginate, partnership_for, posted, scoped, scoped_or_404
 
 MANAGE = Permission.MANAGE_PARTNERSHIP
 
@@ -51,11 +51,6 @@ def _row(service, today):
         "wait": directory_service.wait_text(service),
         "needs_review": directory_service.needs_review(service, today),
     }
-
-
-def _posted(request):
-    """The submitted data on a POST (even an empty one, such as a confirmation), else None."""
-    return request.POST if request.method == "POST" else None
 
 
 @require_GET
@@ -137,7 +132,7 @@ def _save(request, form, save):
 def directory_create(request, slug):
     partnership = partnership_for(request, slug, MANAGE)
     form = DirectoryServiceForm(
-        _posted(request),
+        posted(request),
         instance=DirectoryService(partnership=partnership),
         providers=_providers(request, partnership),
     )
@@ -165,7 +160,7 @@ def directory_create(request, slug):
 def directory_edit(request, slug, pk):
     partnership = partnership_for(request, slug, MANAGE)
     service = scoped_or_404(DirectoryService, request, partnership, pk=pk)
-    form = DirectoryServiceForm(_posted(request), instance=service, providers=_providers(request, partnership))
+    form = DirectoryServiceForm(posted(request), instance=service, providers=_providers(request, partnership))
     if request.method == "POST" and form.is_valid():
         saved = _save(
             request,
@@ -186,7 +181,7 @@ def directory_edit(request, slug, pk):
 def directory_reviewed(request, slug, pk):
     partnership = partnership_for(request, slug, MANAGE)
     service = scoped_or_404(DirectoryService, request, partnership, pk=pk)
-    form = ConfirmForm(_posted(request))
+    form = ConfirmForm(posted(request))
     if request.method == "POST" and form.is_valid():
         done = _save(
             request,
@@ -207,7 +202,7 @@ def directory_reviewed(request, slug, pk):
 def directory_deactivate(request, slug, pk):
     partnership = partnership_for(request, slug, MANAGE)
     service = scoped_or_404(DirectoryService, request, partnership, pk=pk)
-    form = ConfirmForm(_posted(request))
+    form = ConfirmForm(posted(request))
     if request.method == "POST" and form.is_valid():
         done = _save(request, form, lambda: directory_service.deactivate_service(service=service, by=request.user))
         if done is not None:

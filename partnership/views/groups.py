@@ -19,7 +19,7 @@ from ..forms.groups import (
 from ..models import Group, GroupMember, Membership, TermsOfReference
 from ..roles import Permission
 from ..services import groups as service
-from .common import can, paginate, partnership_for, scoped, scoped_or_404
+from .common import can, paginate, partnership_for, scoped, scoped_or_404, show_errors
 
 MANAGE = Permission.MANAGE_PARTNERSHIP
 KIND_ORDER = Case(
@@ -30,17 +30,6 @@ KIND_FILTERS = [
     (Group.Kind.FORUM, "Forums"),
     (Group.Kind.WORKING, "Working groups"),
 ]
-
-
-def _show_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError, shown on the form (in its error summary)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            for message in errors:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _optional_url(name: str, **kwargs) -> str | None:
@@ -110,7 +99,7 @@ def group_create(request, slug):
         try:
             group = service.create_group(partnership=partnership, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, f"{group.name} has been created.")
             return redirect("group_detail", slug=slug, pk=group.pk)
@@ -127,7 +116,7 @@ def group_edit(request, slug, pk):
         try:
             service.update_group(group=group, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, "The group's details have been saved.")
             return redirect("group_detail", slug=slug, pk=group.pk)
@@ -192,7 +181,7 @@ def group_seat_add(request, slug, pk):
                 joined_on=data["joined_on"],
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, f"{seat.user} now has a seat on {group.name}.")
             return redirect("group_detail", slug=slug, pk=group.pk)
@@ -213,7 +202,7 @@ def group_seat_end(request, slug, pk, seat_pk):
         try:
             service.end_seat(seat=seat, by=request.user, left_on=form.cleaned_data["left_on"])
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, f"{seat.user}'s seat on {group.name} has ended.")
             return redirect("group_detail", slug=slug, pk=group.pk)
@@ -243,7 +232,7 @@ def terms_create(request, slug, pk):
         try:
             terms = service.create_draft(group=group, by=request.user, **_content(form))
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, f"Draft version {terms.version} has been saved.")
             return redirect("terms_detail", slug=slug, pk=group.pk, terms_pk=terms.pk)
@@ -295,7 +284,7 @@ def terms_edit(request, slug, pk, terms_pk):
         try:
             service.update_draft(terms=terms, by=request.user, **_content(form))
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, f"Draft version {terms.version} has been saved.")
             return redirect("terms_detail", slug=slug, pk=group.pk, terms_pk=terms.pk)

@@ -15,8 +15,7 @@ from ..forms.mous import ConfirmForm
 from ..models import Action, Attendance, Decision, Group, GroupMember, Meeting, Sector
 from ..roles import Permission
 from ..services import meetings as service
-from .common import can, paginate, partnership_for, scoped, scoped_or_404
-from .mous import _posted, _show_errors
+from .common import can, paginate, partnership_for, posted, scoped, scoped_or_404, show_errors
 
 STATUS_COLOURS = {
     Meeting.Status.SCHEDULED: "blue",
@@ -80,7 +79,7 @@ def meeting_schedule(request, slug, group_pk):
     partnership = partnership_for(request, slug, Permission.MANAGE_PARTNERSHIP)
     group = scoped_or_404(Group, request, partnership, pk=group_pk)
     terms = group.published_terms()
-    form = ScheduleForm(_posted(request))
+    form = ScheduleForm(posted(request))
     proposed = None
     if terms is not None and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -96,7 +95,7 @@ def meeting_schedule(request, slug, group_pk):
                 return redirect(_list_url(slug, group))
             proposed = service.propose_schedule(group=group, first_date=data["first_date"], time=data["time"])
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
     return render(
         request,
         "governance/meetings/meeting_schedule.jinja",
@@ -138,12 +137,12 @@ def meeting_detail(request, slug, pk):
 def _text_page(request, slug, pk, *, form_class, field, update, template, message):
     partnership = partnership_for(request, slug, Permission.MANAGE_PARTNERSHIP)
     meeting = _meeting(request, partnership, pk)
-    form = form_class(_posted(request), initial={field: getattr(meeting, field)})
+    form = form_class(posted(request), initial={field: getattr(meeting, field)})
     if request.method == "POST" and form.is_valid():
         try:
             update(meeting=meeting, by=request.user, **{field: form.cleaned_data[field]})
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, message)
             return _detail(meeting)
@@ -182,12 +181,12 @@ def meeting_minutes(request, slug, pk):
 def meeting_cancel(request, slug, pk):
     partnership = partnership_for(request, slug, Permission.MANAGE_PARTNERSHIP)
     meeting = _meeting(request, partnership, pk)
-    form = ConfirmForm(_posted(request))
+    form = ConfirmForm(posted(request))
     if request.method == "POST":
         try:
             service.cancel_meeting(meeting=meeting, by=request.user)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, "Meeting cancelled.")
             return _detail(meeting)
@@ -210,14 +209,14 @@ def meeting_attendance(request, slug, pk):
         .order_by("user__full_name", "pk")
     )
     terms = meeting.group.published_terms()
-    form = AttendanceForm(_posted(request), user=request.user, meeting=meeting, seats=seats)
+    form = AttendanceForm(posted(request), user=request.user, meeting=meeting, seats=seats)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = service.record_attendance(
                 meeting=meeting, by=request.user, statuses=form.statuses(), guests=list(form.cleaned_data["others"])
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, f"Attendance recorded. {meeting.quorum_note}")
             return _detail(meeting)
@@ -239,12 +238,12 @@ def meeting_attendance(request, slug, pk):
 def meeting_decision_add(request, slug, pk):
     partnership = partnership_for(request, slug, Permission.MANAGE_PARTNERSHIP)
     meeting = _meeting(request, partnership, pk)
-    form = DecisionForm(_posted(request))
+    form = DecisionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             decision = service.add_decision(meeting=meeting, by=request.user, text=form.cleaned_data["text"])
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, f"Decision {decision.reference} recorded.")
             return _detail(meeting)
@@ -260,12 +259,12 @@ def meeting_decision_edit(request, slug, pk, decision_pk):
     partnership = partnership_for(request, slug, Permission.MANAGE_PARTNERSHIP)
     meeting = _meeting(request, partnership, pk)
     decision = scoped_or_404(Decision, request, partnership, meeting=meeting, pk=decision_pk)
-    form = DecisionForm(_posted(request), initial={"text": decision.text})
+    form = DecisionForm(posted(request), initial={"text": decision.text})
     if request.method == "POST" and form.is_valid():
         try:
             service.edit_decision(decision=decision, by=request.user, text=form.cleaned_data["text"])
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, f"Decision {decision.reference} corrected.")
             return _detail(meeting)
@@ -280,12 +279,12 @@ def meeting_decision_edit(request, slug, pk, decision_pk):
 def meeting_action_add(request, slug, pk):
     partnership = partnership_for(request, slug, Permission.MANAGE_PARTNERSHIP)
     meeting = _meeting(request, partnership, pk)
-    form = ActionForm(_posted(request), user=request.user, partnership=partnership)
+    form = ActionForm(posted(request), user=request.user, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         try:
             action = service.raise_action(meeting=meeting, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, f"Action {action.reference} raised and added to the action log.")
             return _detail(meeting)

@@ -9,7 +9,7 @@ from ..forms.mous import ConfirmForm, MouForm, MouPartyForm, SignForm
 from ..models import Mou, MouParty
 from ..roles import Permission
 from ..services import mous as service
-from .common import can, paginate, partnership_for, scoped, scoped_or_404
+from .common import can, paginate, partnership_for, posted, scoped, scoped_or_404, show_errors
 
 STATUS_COLOURS = {
     Mou.Status.DRAFT: "grey",
@@ -17,23 +17,6 @@ STATUS_COLOURS = {
     Mou.Status.SIGNED: "green",
     Mou.Status.SUPERSEDED: "white",
 }
-
-
-def _posted(request):
-    """The POST data of a POST (even an empty one, so that it is validated), else None."""
-    return request.POST if request.method == "POST" else None
-
-
-def _show_errors(form, error: ValidationError) -> None:
-    """A service's refusal, shown in the form's error summary (never a 500)."""
-    if not hasattr(form, "cleaned_data"):
-        form.is_valid()
-        form.cleaned_data = getattr(form, "cleaned_data", {})
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _mou(request, partnership, pk) -> Mou:
@@ -62,12 +45,12 @@ def mou_list(request, slug):
 @require_http_methods(["GET", "POST"])
 def mou_create(request, slug):
     partnership = partnership_for(request, slug, Permission.MANAGE_PARTNERSHIP)
-    form = MouForm(_posted(request))
+    form = MouForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             mou = service.create_mou(partnership=partnership, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, "Memorandum created as a draft. Add the parties who will sign it.")
             return _detail(mou)
@@ -110,12 +93,12 @@ def mou_edit(request, slug, pk):
                 "next_version": scoped(Mou, request, partnership).filter(supersedes=mou).first(),
             },
         )
-    form = MouForm(_posted(request), instance=mou)
+    form = MouForm(posted(request), instance=mou)
     if request.method == "POST" and form.is_valid():
         try:
             service.update_mou(mou=mou, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, "Memorandum saved.")
             return _detail(mou)
@@ -129,7 +112,7 @@ def mou_party_add(request, slug, pk):
     if not mou.is_editable:
         messages.info(request, "Parties can only be changed while the memorandum is a draft.")
         return _detail(mou)
-    form = MouPartyForm(_posted(request), user=request.user, mou=mou)
+    form = MouPartyForm(posted(request), user=request.user, mou=mou)
     if request.method == "POST" and form.is_valid():
         membership = form.cleaned_data["signatory"]
         try:
@@ -141,7 +124,7 @@ def mou_party_add(request, slug, pk):
                 signatory_title=form.cleaned_data["signatory_title"],
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, f"{party.organisation.name} added as a party.")
             return _detail(mou)
@@ -153,12 +136,12 @@ def mou_party_remove(request, slug, pk, party_pk):
     partnership = partnership_for(request, slug, Permission.MANAGE_PARTNERSHIP)
     mou = _mou(request, partnership, pk)
     party = scoped_or_404(MouParty, request, partnership, mou=mou, pk=party_pk)
-    form = ConfirmForm(_posted(request))
+    form = ConfirmForm(posted(request))
     if request.method == "POST":
         try:
             service.remove_party(party=party, by=request.user)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, f"{party.organisation.name} removed from the parties.")
             return _detail(mou)
@@ -174,12 +157,12 @@ def mou_send(request, slug, pk):
     partnership = partnership_for(request, slug, Permission.MANAGE_PARTNERSHIP)
     mou = _mou(request, partnership, pk)
     parties = scoped(MouParty, request, partnership).filter(mou=mou).select_related("organisation", "signatory")
-    form = ConfirmForm(_posted(request))
+    form = ConfirmForm(posted(request))
     if request.method == "POST":
         try:
             service.send_for_signature(mou=mou, by=request.user)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, "Sent for signature. Each signatory has been emailed a link to sign it.")
             return _detail(mou)
@@ -205,12 +188,12 @@ def mou_sign(request, slug, pk, party_pk):
             else "This memorandum is not awaiting signatures.",
         )
         return _detail(mou)
-    form = SignForm(_posted(request), organisation=party.organisation)
+    form = SignForm(posted(request), organisation=party.organisation)
     if request.method == "POST" and form.is_valid():
         try:
             service.sign(party=party, by=request.user)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             mou.refresh_from_db()
             done = " Every party has now signed: the memorandum is in force." if mou.status == Mou.Status.SIGNED else ""
@@ -231,12 +214,12 @@ def mou_new_version(request, slug, pk):
     if existing is not None:
         messages.info(request, f"Version {existing.version} has already been started.")
         return _detail(existing)
-    form = ConfirmForm(_posted(request))
+    form = ConfirmForm(posted(request))
     if request.method == "POST":
         try:
             copy = service.start_new_version(mou=mou, by=request.user)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(
                 request,

@@ -11,7 +11,7 @@ from ..models import FundingStream, Membership, Risk, SustainabilityPlan
 from ..models.user import User
 from ..roles import Permission
 from ..services import sustainability as plan_service
-from .common import can, partnership_for, scoped, scoped_or_404
+from .common import can, partnership_for, posted, scoped, scoped_or_404
 
 MANAGE = Permission.MANAGE_PARTNERSHIP
 
@@ -23,11 +23,6 @@ def _plan(request, partnership):
         .prefetch_related("funding_streams", "risks__owner")
         .first()
     )
-
-
-def _posted(request):
-    """The submitted data on a POST (even an empty one, such as a confirmation), else None."""
-    return request.POST if request.method == "POST" else None
 
 
 @require_GET
@@ -82,7 +77,7 @@ def sustainability_edit(request, slug):
             "review_date": plan.review_date,
             "risks": [r.pk for r in plan.risks.all()],
         }
-    form = SustainabilityPlanForm(_posted(request), initial=initial, owners=_owners(request, partnership), risks=risks)
+    form = SustainabilityPlanForm(posted(request), initial=initial, owners=_owners(request, partnership), risks=risks)
     if request.method == "POST" and form.is_valid():
         try:
             plan_service.save_plan(partnership=partnership, by=request.user, **form.cleaned_data)
@@ -99,7 +94,7 @@ def sustainability_edit(request, slug):
 @require_http_methods(["GET", "POST"])
 def funding_stream_add(request, slug):
     partnership = partnership_for(request, slug, MANAGE)
-    form = FundingStreamForm(_posted(request))
+    form = FundingStreamForm(posted(request))
     if request.method == "POST" and form.is_valid():
         stream = plan_service.add_funding_stream(partnership=partnership, by=request.user, **form.cleaned_data)
         messages.success(request, f"{stream.name} has been added to the funding streams.")
@@ -111,7 +106,7 @@ def funding_stream_add(request, slug):
 def funding_stream_remove(request, slug, pk):
     partnership = partnership_for(request, slug, MANAGE)
     stream = scoped_or_404(FundingStream, request, partnership, pk=pk)
-    form = ConfirmForm(_posted(request))
+    form = ConfirmForm(posted(request))
     if request.method == "POST" and form.is_valid():
         plan_service.remove_funding_stream(stream=stream, by=request.user)
         messages.success(request, f"{stream.name} has been removed from the funding streams.")
