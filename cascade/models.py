@@ -9,6 +9,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator
 from django.db import models
 
+from partnership.scoping import PartnershipScopedQuerySet
+
 
 class Framework(models.Model):
     code = models.CharField(max_length=30)
@@ -66,3 +68,135 @@ class Domain(models.Model):
 
     def __str__(self):
         return f"{self.letter}: {self.title}"
+
+
+# --- workshops -------------------------------------------------------------------------------
+
+
+class Cohort(models.Model):
+    """A group of schools and mental health professionals taken through round 1 and round 2."""
+
+    partnership = models.ForeignKey("partnership.Partnership", on_delete=models.PROTECT, related_name="cohorts")
+    name = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartnershipScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership", "name"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "name"], name="cohort_name_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class Workshop(models.Model):
+    """One round of a cohort. Round 1 sets the baseline; round 2, 6-10 weeks later, reviews progress.
+    Scores can be corrected until a facilitator closes it; then only the area lead can reopen it."""
+
+    class Round(models.IntegerChoices):
+        ONE = 1, "Round 1 (baseline)"
+        TWO = 2, "Round 2 (review)"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open for scoring"
+        CLOSED = "closed", "Closed"
+
+    partnership = models.ForeignKey("partnership.Partnership", on_delete=models.PROTECT, related_name="workshops")
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="workshops")
+    round = models.PositiveSmallIntegerField(choices=Round.choices)
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="workshops")
+    held_on = models.DateField()
+    venue = models.CharField(max_length=200, blank=True)
+    facilitators = models.ManyToManyField("partnership.User", blank=True, related_name="facilitated_workshops")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey("partnership.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartnershipScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["held_on", "cohort__name"]
+        constraints = [models.UniqueConstraint(fields=["cohort", "round"], name="one_workshop_per_cohort_round")]
+
+    def __str__(self):
+        return f"{self.cohort}, round {self.round}"
+
+
+class WorkshopQuerySet(PartnershipScopedQuerySet):
+    partnership_path = "workshop__partnership"
+
+
+class Sector(models.TextChoices):
+    """The sectors CASCADE attendance is reported by (DESIGN.md section 5)."""
+
+    EDUCATION = "education", "Education"
+    NHS_CYPMHS = "nhs_cypmhs", "NHS CYPMHS"
+    OTHER_CYPMHS = "other_cypmhs", "Other CYP mental health provider"
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    VCSO = "vcso", "Voluntary and community sector"
+    GP = "gp", "GP"
+    OTHER = "other", "Other"
+
+
+class WorkshopAttendance(models.Model):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="attendance")
+    name = models.CharField(max_length=200)
+    user = models.ForeignKey("partnership.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    organisation = models.ForeignKey("partnership.Organisation", on_delete=models.PROTECT, related_name="+")
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+
+    objects = WorkshopQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["workshop", "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})"
+
+
+class ScoringTable(models.Model):
+    """A table of the workshop: the people around it agree one score per domain."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="tables")
+    label = models.CharField(max_length=50)
+    organisations = models.ManyToManyField("partnership.Organisation", blank=True, related_name="+")
+
+    objects = WorkshopQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["workshop", "label"]
+        constraints = [models.UniqueConstraint(fields=["workshop", "label"], name="table_label_unique")]
+
+    def __str__(self):
+        return f"{self.workshop}, table {self.label}"
+
+
+class ScoreQuerySet(PartnershipScopedQuerySet):
+    partnership_path = "table__workshop__partnership"
+
+
+class DomainScore(models.Model):
+    """A table's score (0-3) for one domain, with its optional notes."""
+
+    table = models.ForeignKey(ScoringTable, on_delete=models.CASCADE, related_name="scores")
+    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(validators=[MaxValueValidator(3)])
+    what_works = models.TextField(blank=True)
+    what_gets_in_the_way = models.TextField(blank=True)
+    evidence = models.TextField(blank=True)
+    updated_by = models.ForeignKey("partnership.User", on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScoreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["table", "domain__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["table", "domain"], name="one_score_per_table_domain"),
+            models.CheckConstraint(condition=models.Q(score__lte=3), name="score_0_to_3"),
+        ]
+
+    def __str__(self):
+        return f"{self.table}: {self.domain.code} = {self.score}"
