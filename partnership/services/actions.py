@@ -13,15 +13,14 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from ..models import Action, ActionUpdate, Meeting, Membership, Partnership, Risk, SentNotification, User
 from ..models.audit import AuditAction
 from ..roles import Permission
-from . import audit
+from . import audit, notifications
 from .numbering import next_number
 from .permissions import allowed, require
 
@@ -302,25 +301,15 @@ def _send_reminder(*, action: Action, kind: str) -> bool:
     else:
         subject = f"Action {action.reference} is due on {due}: {action.partnership.name}"
         opening = f"Action {action.reference}, which you own, is due on {due}."
-    try:
-        with transaction.atomic():
-            SentNotification.objects.create(key=key)
-            send_mail(
-                subject=subject,
-                message=(
-                    f"{opening}\n\n{action.title}\n\n"
-                    "Record progress, complete the action or ask for a new due date here:\n"
-                    f"{link}\n"
-                ),
-                from_email=None,
-                recipient_list=[action.owner.email],
-            )
-            audit.record(
-                actor=audit.SYSTEM,
-                action=AuditAction.NOTIFICATION_SENT,
-                obj=action,
-                detail={"notification": f"action_{kind.replace('-', '_')}", "key": key, "reference": action.reference},
-            )
-    except IntegrityError:
-        return False  # another run sent it first
-    return True
+    return notifications.send_once(
+        key=key,
+        subject=subject,
+        message=(
+            f"{opening}\n\n{action.title}\n\n"
+            "Record progress, complete the action or ask for a new due date here:\n"
+            f"{link}\n"
+        ),
+        recipients=[action.owner.email],
+        obj=action,
+        detail={"notification": f"action_{kind.replace('-', '_')}", "reference": action.reference},
+    )

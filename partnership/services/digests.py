@@ -3,14 +3,11 @@
 from collections import Counter
 from datetime import timedelta
 
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ..models import AuditEvent, Membership, Partnership, SentNotification
+from ..models import AuditEvent, Membership, Partnership
 from ..models.audit import AuditAction
-from ..roles import Role
-from . import audit
+from . import notifications
 
 
 def digest_key(partnership: Partnership, day) -> str:
@@ -41,38 +38,22 @@ def _send_one(*, partnership: Partnership, now) -> bool:
     per_account = Counter(failures.values_list("detail__attempted_login", flat=True))
     if not per_account:
         return False
-    leads = sorted(
-        {
-            m.user.email
-            for m in members.filter(roles__contains=[Role.AREA_LEAD]).select_related("user")
-            if m.user.is_active
-        }
-    )
+    leads = notifications.area_lead_emails(partnership)
     if not leads:
         return False
     key = digest_key(partnership, timezone.localdate(now))
-    try:
-        with transaction.atomic():
-            SentNotification.objects.create(key=key)
-            lines = [f"- {account}: {count}" for account, count in sorted(per_account.items())]
-            send_mail(
-                subject=f"Failed sign-ins in the last 24 hours: {partnership.name}",
-                message=(
-                    f"There were {sum(per_account.values())} failed sign-in attempts to {len(per_account)} "
-                    f"member accounts of {partnership.name} in the 24 hours to "
-                    f"{timezone.localtime(now):%H:%M on %d %B %Y}.\n\n"
-                    + "\n".join(lines)
-                    + "\n\nIf you do not recognise this activity, ask the account holders to change their passwords."
-                ),
-                from_email=None,
-                recipient_list=leads,
-            )
-            audit.record(
-                actor=audit.SYSTEM,
-                action=AuditAction.NOTIFICATION_SENT,
-                obj=partnership,
-                detail={"notification": "sign_in_failure_digest", "key": key, "recipients": len(leads)},
-            )
-    except IntegrityError:
-        return False  # already sent for this partnership and day
-    return True
+    lines = [f"- {account}: {count}" for account, count in sorted(per_account.items())]
+    return notifications.send_once(
+        key=key,
+        subject=f"Failed sign-ins in the last 24 hours: {partnership.name}",
+        message=(
+            f"There were {sum(per_account.values())} failed sign-in attempts to {len(per_account)} "
+            f"member accounts of {partnership.name} in the 24 hours to "
+            f"{timezone.localtime(now):%H:%M on %d %B %Y}.\n\n"
+            + "\n".join(lines)
+            + "\n\nIf you do not recognise this activity, ask the account holders to change their passwords."
+        ),
+        recipients=leads,
+        obj=partnership,
+        detail={"notification": "sign_in_failure_digest", "recipients": len(leads)},
+    )

@@ -11,7 +11,6 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef, ProtectedError
 from django.forms.models import model_to_dict
@@ -25,14 +24,13 @@ from ..models import (
     Membership,
     Partnership,
     PartnershipOrganisation,
-    SentNotification,
     TermsOfReference,
     User,
 )
 from ..models.audit import AuditAction
 from ..models.organisation import Sector
-from ..roles import Permission, Role
-from . import audit
+from ..roles import Permission
+from . import audit, notifications
 from .permissions import require
 
 GROUP_FIELDS = ("name", "kind", "summary", "is_active")
@@ -434,13 +432,6 @@ def review_reminder_key(terms: TermsOfReference, window: str) -> str:
     return f"terms-review:{terms.pk}:{window}"
 
 
-def area_lead_emails(partnership: Partnership) -> list[str]:
-    leads = Membership.objects.for_partnership(partnership).filter(
-        is_active=True, roles__contains=[Role.AREA_LEAD], user__is_active=True
-    )
-    return sorted(set(leads.values_list("user__email", flat=True)))
-
-
 def send_terms_review_reminders(*, today: date | None = None) -> int:
     """Email the area leads about each published version due for review within 30 days, or past
     its review date: once per version and window. Running twice sends nothing new."""
@@ -461,7 +452,7 @@ def send_terms_review_reminders(*, today: date | None = None) -> int:
 def _send_review_reminder(*, terms: TermsOfReference, today: date) -> bool:
     window = review_state(terms, today)
     partnership = terms.group.partnership
-    recipients = area_lead_emails(partnership)
+    recipients = notifications.area_lead_emails(partnership)
     if window is None or not recipients:
         return False
     key = review_reminder_key(terms, window)
@@ -476,28 +467,18 @@ def _send_review_reminder(*, terms: TermsOfReference, today: date) -> bool:
     else:
         subject = f"Terms of reference review due: {terms.group.name}"
         opening = f"{which} are due for review on {when}."
-    try:
-        with transaction.atomic():
-            SentNotification.objects.create(key=key)
-            send_mail(
-                subject=subject,
-                message=(
-                    f"{opening}\n\nTo review them, start a new draft from the published version, "
-                    f"change what needs changing (including the review date), then approve and publish it.\n\n"
-                    f"{link}\n\n{partnership.name}"
-                ),
-                from_email=None,
-                recipient_list=recipients,
-            )
-            audit.record(
-                actor=audit.SYSTEM,
-                action=AuditAction.NOTIFICATION_SENT,
-                obj=terms,
-                detail={"notification": "terms_review", "key": key, "window": window, "recipients": len(recipients)},
-            )
-    except IntegrityError:
-        return False  # already sent for this version and window
-    return True
+    return notifications.send_once(
+        key=key,
+        subject=subject,
+        message=(
+            f"{opening}\n\nTo review them, start a new draft from the published version, "
+            f"change what needs changing (including the review date), then approve and publish it.\n\n"
+            f"{link}\n\n{partnership.name}"
+        ),
+        recipients=recipients,
+        obj=terms,
+        detail={"notification": "terms_review", "window": window, "recipients": len(recipients)},
+    )
 
 
 # --- public pages ------------------------------------------------------------------------------

@@ -10,16 +10,15 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
 
-from ..models import Membership, Mou, MouParty, Partnership, PartnershipOrganisation, SentNotification, User
+from ..models import Membership, Mou, MouParty, Partnership, PartnershipOrganisation, User
 from ..models.audit import AuditAction
-from ..roles import Permission, Role
-from . import audit
+from ..roles import Permission
+from . import audit, notifications
 
 #: signed MOUs whose review date is this close (or past) trigger a reminder to the area leads
 REVIEW_REMINDER_DAYS = 30
@@ -187,30 +186,20 @@ def _ask_to_sign(*, mou: Mou, signatory: User, parties: list[MouParty]) -> bool:
     """One email per signatory and MOU version (a SentNotification key), naming nobody but them."""
     key = f"mou-signature-request:{mou.pk}:{signatory.pk}"
     organisations = " and ".join(p.organisation.name for p in parties)
-    try:
-        with transaction.atomic():
-            SentNotification.objects.create(key=key)
-            send_mail(
-                subject=f"Please sign: {mou.title} (version {mou.version})",
-                message=(
-                    f"Dear {signatory.full_name},\n\n"
-                    f'The memorandum of understanding "{mou.title}" (version {mou.version}) of '
-                    f"{mou.partnership.name} is ready for signature. You are named as the signatory for "
-                    f"{organisations}.\n\n"
-                    f"Sign in, read the memorandum and sign it here:\n{mou_url(mou)}\n"
-                ),
-                from_email=None,
-                recipient_list=[signatory.email],
-            )
-            audit.record(
-                actor=audit.SYSTEM,
-                action=AuditAction.NOTIFICATION_SENT,
-                obj=mou,
-                detail={"notification": "mou_signature_request", "key": key, "recipient": signatory.pk},
-            )
-    except IntegrityError:
-        return False
-    return True
+    return notifications.send_once(
+        key=key,
+        subject=f"Please sign: {mou.title} (version {mou.version})",
+        message=(
+            f"Dear {signatory.full_name},\n\n"
+            f'The memorandum of understanding "{mou.title}" (version {mou.version}) of '
+            f"{mou.partnership.name} is ready for signature. You are named as the signatory for "
+            f"{organisations}.\n\n"
+            f"Sign in, read the memorandum and sign it here:\n{mou_url(mou)}\n"
+        ),
+        recipients=[signatory.email],
+        obj=mou,
+        detail={"notification": "mou_signature_request", "recipient": signatory.pk},
+    )
 
 
 @transaction.atomic
@@ -324,41 +313,24 @@ def send_mou_review_reminders(*, today: date | None = None) -> int:
     return sum(1 for mou in due if _remind(mou=mou, today=today))
 
 
-def _area_lead_emails(partnership: Partnership) -> list[str]:
-    leads = Membership.objects.for_partnership(partnership).filter(
-        is_active=True, user__is_active=True, roles__contains=[Role.AREA_LEAD]
-    )
-    return sorted(set(leads.values_list("user__email", flat=True)))
-
-
 def _remind(*, mou: Mou, today: date) -> bool:
     window = review_window(mou, today)
-    recipients = _area_lead_emails(mou.partnership)
+    recipients = notifications.area_lead_emails(mou.partnership)
     if window is None or not recipients:
         return False
     key = f"mou-review:{mou.pk}:{mou.review_date.isoformat()}:{window}"
     when = f"{mou.review_date:%-d %B %Y}"
     lead_in = f"was due for review on {when}" if window == "overdue" else f"is due for review on {when}"
-    try:
-        with transaction.atomic():
-            SentNotification.objects.create(key=key)
-            send_mail(
-                subject=f"Memorandum due for review: {mou.title}",
-                message=(
-                    f'The memorandum of understanding "{mou.title}" (version {mou.version}) of '
-                    f"{mou.partnership.name} {lead_in}.\n\n"
-                    "To change it, start a new version, agree it with the parties and send it for signature:\n"
-                    f"{mou_url(mou)}\n"
-                ),
-                from_email=None,
-                recipient_list=recipients,
-            )
-            audit.record(
-                actor=audit.SYSTEM,
-                action=AuditAction.NOTIFICATION_SENT,
-                obj=mou,
-                detail={"notification": "mou_review_reminder", "key": key, "recipients": len(recipients)},
-            )
-    except IntegrityError:
-        return False
-    return True
+    return notifications.send_once(
+        key=key,
+        subject=f"Memorandum due for review: {mou.title}",
+        message=(
+            f'The memorandum of understanding "{mou.title}" (version {mou.version}) of '
+            f"{mou.partnership.name} {lead_in}.\n\n"
+            "To change it, start a new version, agree it with the parties and send it for signature:\n"
+            f"{mou_url(mou)}\n"
+        ),
+        recipients=recipients,
+        obj=mou,
+        detail={"notification": "mou_review_reminder", "recipients": len(recipients)},
+    )
