@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Value, When
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..forms.groups import (
@@ -30,14 +30,6 @@ KIND_FILTERS = [
     (Group.Kind.FORUM, "Forums"),
     (Group.Kind.WORKING, "Working groups"),
 ]
-
-
-def _optional_url(name: str, **kwargs) -> str | None:
-    """A link to a page another area provides, when that area is installed."""
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return None
 
 
 def _group(request, partnership, pk) -> Group:
@@ -132,7 +124,6 @@ def group_detail(request, slug, pk):
     seats = scoped(GroupMember, request, partnership).filter(group=group)
     versions = list(scoped(TermsOfReference, request, partnership).filter(group=group).order_by("-version"))
     published = next((t for t in versions if t.status == TermsOfReference.Status.PUBLISHED), None)
-    meetings_url = _optional_url("meeting_list", slug=slug)
     return render(
         request,
         "governance/groups/group_detail.jinja",
@@ -147,7 +138,7 @@ def group_detail(request, slug, pk):
             "published": published,
             "draft": next((t for t in versions if t.status == TermsOfReference.Status.DRAFT), None),
             "review_state": service.review_state(published),
-            "meetings_url": f"{meetings_url}?group={group.pk}" if meetings_url else None,
+            "meetings_url": f"{reverse('meeting_list', kwargs={'slug': slug})}?group={group.pk}",
             "can_manage": can(request.user, partnership, MANAGE),
         },
     )

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -30,14 +30,6 @@ def _meeting(request, partnership, pk) -> Meeting:
 
 def _detail(meeting: Meeting):
     return redirect("meeting_detail", slug=meeting.group.partnership.slug, pk=meeting.pk)
-
-
-def action_href(slug: str, action: Action) -> str | None:
-    """The action's page, when the action log is installed (another area builds it)."""
-    try:
-        return reverse("action_detail", args=[slug, action.pk])
-    except NoReverseMatch:
-        return None
 
 
 def meeting_list(request, slug):
@@ -126,7 +118,7 @@ def meeting_detail(request, slug, pk):
             "members": [a for a in attendance if a.is_member],
             "others": [a for a in attendance if not a.is_member],
             "decisions": scoped(Decision, request, partnership).filter(meeting=meeting).order_by("number"),
-            "actions": [(action, action_href(slug, action)) for action in actions],
+            "actions": actions,
             "colours": STATUS_COLOURS,
             "can_manage": can(request.user, partnership, Permission.MANAGE_PARTNERSHIP),
             "is_past": timezone.localdate(meeting.starts_at) <= timezone.localdate(),
