@@ -38,7 +38,7 @@ CONTENT_FIELDS = TermsOfReference.CONTENT_FIELDS
 #: content fields written as paragraphs: a diff shows them line by line
 LONG_TEXT_FIELDS = ("purpose", "membership", "chair", "decision_making", "reporting_line")
 #: a published version is due for review this many days before its review date
-REVIEW_NOTICE_DAYS = 30
+REVIEW_NOTICE_DAYS = notifications.REVIEW_NOTICE_DAYS
 
 Status = TermsOfReference.Status
 SeatRole = GroupMember.SeatRole
@@ -413,19 +413,14 @@ def text_diff(before: str, after: str) -> list[tuple[str, str]]:
 
 
 # --- review reminders --------------------------------------------------------------------------
-DUE, OVERDUE = "due", "overdue"
+DUE, OVERDUE = notifications.DUE, notifications.OVERDUE
 
 
 def review_state(terms: TermsOfReference | None, today: date | None = None) -> str | None:
     """OVERDUE when a published version's review date has passed, DUE within 30 days of it."""
     if terms is None or terms.status != Status.PUBLISHED:
         return None
-    today = today or timezone.localdate()
-    if terms.review_date < today:
-        return OVERDUE
-    if terms.review_date <= today + timedelta(days=REVIEW_NOTICE_DAYS):
-        return DUE
-    return None
+    return notifications.review_window(terms.review_date, today or timezone.localdate())
 
 
 def review_reminder_key(terms: TermsOfReference, window: str) -> str:

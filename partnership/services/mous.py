@@ -21,7 +21,7 @@ from ..roles import Permission
 from . import audit, notifications
 
 #: signed MOUs whose review date is this close (or past) trigger a reminder to the area leads
-REVIEW_REMINDER_DAYS = 30
+REVIEW_REMINDER_DAYS = notifications.REVIEW_NOTICE_DAYS
 MIN_PARTIES = 2
 
 
@@ -290,11 +290,7 @@ def next_version_of(mou: Mou) -> Mou | None:
 
 def review_window(mou: Mou, today: date) -> str | None:
     """'overdue' once the review date has passed, 'due' within REVIEW_REMINDER_DAYS of it."""
-    if mou.review_date < today:
-        return "overdue"
-    if mou.review_date <= today + timedelta(days=REVIEW_REMINDER_DAYS):
-        return "due"
-    return None
+    return notifications.review_window(mou.review_date, today)
 
 
 def send_mou_review_reminders(*, today: date | None = None) -> int:
