@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,6 +15,7 @@ from ..roles import Permission
 from . import audit
 from .actions import create_action
 from .numbering import next_number
+from .permissions import require
 
 Frequency = TermsOfReference.Frequency
 
@@ -32,8 +33,7 @@ SAME_SLOT_DAYS = 7
 
 
 def _require_manager(by, group: Group) -> None:
-    if group.partnership_id not in by.partnership_ids(Permission.MANAGE_PARTNERSHIP):
-        raise PermissionDenied("Only the partnership's area lead can manage its meetings.")
+    require(by, group.partnership_id, Permission.MANAGE_PARTNERSHIP)
 
 
 def _locked(meeting: Meeting) -> Meeting:

@@ -19,6 +19,7 @@ from ..models import Membership, Mou, MouParty, Partnership, PartnershipOrganisa
 from ..models.audit import AuditAction
 from ..roles import Permission
 from . import audit, notifications
+from .permissions import require
 
 #: signed MOUs whose review date is this close (or past) trigger a reminder to the area leads
 REVIEW_REMINDER_DAYS = notifications.REVIEW_NOTICE_DAYS
@@ -26,8 +27,7 @@ MIN_PARTIES = 2
 
 
 def _require_manager(by: User, partnership: Partnership) -> None:
-    if partnership.pk not in by.partnership_ids(Permission.MANAGE_PARTNERSHIP):
-        raise PermissionDenied("Only the partnership's area lead can change its memoranda.")
+    require(by, partnership, Permission.MANAGE_PARTNERSHIP)
 
 
 def _check_dates(start_date: date, review_date: date) -> None:

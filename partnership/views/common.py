@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from ..models import Partnership
 from ..roles import Permission
 from ..scoping import get_for_user_or_404
+from ..services.permissions import allowed as can
 
 PAGE_SIZE = 25
 
@@ -24,10 +25,6 @@ def partnership_for(request, slug: str, permission: Permission = Permission.VIEW
     if not can(request.user, partnership, permission):
         raise PermissionDenied
     return partnership
-
-
-def can(user, partnership: Partnership, permission: Permission) -> bool:
-    return partnership.pk in user.partnership_ids(permission)
 
 
 def scoped(model, request, partnership: Partnership, permission: Permission = Permission.VIEW_PARTNERSHIP):
