@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class CascadeConfig(AppConfig):
     name = "cascade"
     verbose_name = "CASCADE self-assessment"
+
+    def ready(self):
+        from partnership.roles import Permission
+        from partnership.sections import Section, register
+
+        register(
+            Section(
+                heading="CASCADE self-assessment",
+                url_name="cascade_home",
+                description="Workshops, live table scoring, results and bands, progress between rounds.",
+                permission=Permission.VIEW_CASCADE_RESULTS,
+                order=50,
+            )
+        )

@@ -90,6 +90,10 @@ class Cohort(models.Model):
         return self.name
 
 
+ROUND_TWO_MIN_DAYS = 6 * 7
+ROUND_TWO_MAX_DAYS = 10 * 7
+
+
 class Workshop(models.Model):
     """One round of a cohort. Round 1 sets the baseline; round 2, 6-10 weeks later, reviews progress.
     Scores can be corrected until a facilitator closes it; then only the area lead can reopen it."""
@@ -122,6 +126,28 @@ class Workshop(models.Model):
 
     def __str__(self):
         return f"{self.cohort}, round {self.round}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    def round_one(self) -> "Workshop | None":
+        """Round 2's baseline: the same cohort's round 1 (None for round 1 itself, or when missing)."""
+        if self.round != self.Round.TWO:
+            return None
+        return Workshop.objects.filter(cohort_id=self.cohort_id, round=self.Round.ONE).first()
+
+    def interval_warning(self) -> str:
+        """Round 2 should be 6-10 weeks after round 1 (DESIGN.md section 5); say so when it is not."""
+        first = self.round_one()
+        if first is None:
+            return ""
+        days = (self.held_on - first.held_on).days
+        if days < ROUND_TWO_MIN_DAYS:
+            return f"Round 2 is {days} days after round 1: fewer than 6 weeks leaves little time to act."
+        if days > ROUND_TWO_MAX_DAYS:
+            return f"Round 2 is {days} days after round 1: more than 10 weeks after the baseline."
+        return ""
 
 
 class WorkshopQuerySet(PartnershipScopedQuerySet):
@@ -200,3 +226,45 @@ class DomainScore(models.Model):
 
     def __str__(self):
         return f"{self.table}: {self.domain.code} = {self.score}"
+
+
+# --- representation, action plans -----------------------------------------------------------
+
+
+class RepresentationTarget(models.Model):
+    """The share of workshop attendance the area lead aims for from one sector (the target mix)."""
+
+    partnership = models.ForeignKey(
+        "partnership.Partnership", on_delete=models.CASCADE, related_name="cascade_representation_targets"
+    )
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+    percent = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
+
+    objects = PartnershipScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership", "sector"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "sector"], name="one_target_per_sector"),
+            models.CheckConstraint(condition=models.Q(percent__lte=100), name="target_percent_0_to_100"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_sector_display()}: {self.percent}%"
+
+
+class PlannedAction(models.Model):
+    """Ties an action on the partnership's action log to the workshop that agreed it and the
+    CASCADE domain it targets. The action itself (owner, due date, RAG) lives in the log."""
+
+    action = models.OneToOneField("partnership.Action", on_delete=models.PROTECT, related_name="cascade_plan")
+    workshop = models.ForeignKey(Workshop, on_delete=models.PROTECT, related_name="planned_actions")
+    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="planned_actions")
+
+    objects = WorkshopQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["domain__position", "action__number"]
+
+    def __str__(self):
+        return f"{self.action.reference} ({self.domain.code})"

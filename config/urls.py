@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("partnership.urls.meetings")),
     path("", include("partnership.urls.actions")),
     path("", include("partnership.urls.directory")),
+    path("", include("cascade.urls")),
     path("account/", views.account, name="account"),
     path("account/api-tokens/", views.api_tokens, name="api_tokens"),
     path("account/api-tokens/<str:token_key>/revoke/", views.api_token_revoke, name="api_token_revoke"),
@@ -26,6 +27,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("partnership.api.urls")),
+    path("api/v1/cascade/", include("cascade.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api_schema"), name="api_docs"),
 ]

@@ -6,6 +6,7 @@ the published text under `descriptors`, and the framework is then marked as usin
 descriptors.
 """
 
+import json
 from pathlib import Path
 
 from django.db import transaction
@@ -170,4 +171,16 @@ def load_framework(data: dict, *, make_current: bool = True) -> Framework:
             for field in ("position", "letter", "title", "guidance"):
                 setattr(domain, field, item[field])
             domain.save()
+    return framework
+
+
+FRAMEWORK_CODE = "CASCADE"
+
+
+def current_framework() -> Framework:
+    """The current CASCADE framework; the shipped one is loaded the first time it is needed
+    (a fresh database, or a test database flushed between tests)."""
+    framework = Framework.objects.filter(code=FRAMEWORK_CODE, is_current=True).first()
+    if framework is None:
+        framework = load_framework(json.loads(SHIPPED_FRAMEWORK.read_text(encoding="utf-8")))
     return framework

@@ -42,6 +42,9 @@ def _check_source(partnership: Partnership, *, source: str, source_risk: Risk | 
         raise ValidationError({"source_detail": "Enter the CASCADE domain or workshop the action came from"})
 
 
+CASCADE_SOURCES = (Action.Source.CASCADE_DOMAIN, Action.Source.WORKSHOP)
+
+
 @transaction.atomic
 def create_action(
     *,
@@ -59,8 +62,11 @@ def create_action(
     at_risk: bool = False,
 ) -> Action:
     """Raise an action. The owner must be an active member of the partnership, acting for
-    `owner_organisation`; a meeting or risk source must belong to the same partnership."""
-    require(by, partnership, Permission.MANAGE_PARTNERSHIP)
+    `owner_organisation`; a meeting or risk source must belong to the same partnership.
+    Workshop facilitators may raise the actions a CASCADE workshop agrees; everything else
+    needs the area lead."""
+    if not (source in CASCADE_SOURCES and allowed(by, partnership, Permission.RUN_CASCADE_WORKSHOPS)):
+        require(by, partnership, Permission.MANAGE_PARTNERSHIP)
     _check_owner(partnership, owner, owner_organisation)
     if source_meeting is not None and source_meeting.group.partnership_id != partnership.pk:
         raise ValidationError({"source_meeting": "That meeting is not in this partnership."})

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import health
+from .. import health, sections
 from ..forms import IssueTokenForm, PartnershipDetailsForm
 from ..models import Partnership, PartnershipOrganisation
 from ..roles import Permission, permissions_for
@@ -77,9 +77,10 @@ def partnership_detail(request, slug):
         partnership=partnership
     )
     allowed = {p for p in Permission if partnership.pk in request.user.partnership_ids(p)}
-    sections = [
+    listed = [*SECTIONS, *((s.heading, s.url_name, s.description, s.permission) for s in sections.registered())]
+    sections_allowed = [
         {"heading": heading, "href": reverse(name, args=[slug]), "description": description}
-        for heading, name, description, permission in SECTIONS
+        for heading, name, description, permission in listed
         if permission is None or permission in allowed
     ]
     return render(
@@ -87,7 +88,7 @@ def partnership_detail(request, slug):
         "partnership/partnership_detail.jinja",
         {
             "partnership": partnership,
-            "sections": sections,
+            "sections": sections_allowed,
             "member_counts": dict(
                 members.values_list("status").annotate(n=Count("pk")).order_by().values_list("status", "n")
             ),

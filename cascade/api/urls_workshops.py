@@ -1,0 +1,3 @@
+"""API URL patterns (filled in by the workshops endpoints)."""
+
+urlpatterns = []
