@@ -1,3 +1,10 @@
-"""URL patterns (filled in by the scoring pages)."""
+from django.urls import path
 
-urlpatterns = []
+from ..views import stub
+
+P = "partnerships/<slug:slug>/cascade/"
+
+urlpatterns = [
+    # the live scoring page of one table
+    path(f"{P}tables/<int:pk>/score/", stub.placeholder, name="cascade_table_score"),
+]

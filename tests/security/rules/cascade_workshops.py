@@ -6,11 +6,14 @@ READ = {"lead": 200, "reader": 200, "outsider": 404, "anonymous": SIGN_IN}
 
 RULES = {
     "cascade_home": ("get", READ),
+    "cascade_workshop_detail": ("get", READ),
 }
 PUBLIC = set()
 
 
 def args(name, cast):
-    if name in {"cascade_home"}:
+    if name == "cascade_home":
         return [cast.partnership.slug]
+    if name == "cascade_workshop_detail":
+        return [cast.partnership.slug, 1]
     return None
