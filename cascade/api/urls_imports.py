@@ -1,3 +1,7 @@
-"""API URL patterns (filled in by the imports endpoints)."""
+"""API URL patterns for importing table scores from CSV."""
 
-urlpatterns = []
+from django.urls import path
+
+from .imports import ScoreImport
+
+urlpatterns = [path("imports/", ScoreImport.as_view(), name="api_cascade_import")]
