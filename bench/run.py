@@ -6,6 +6,8 @@ it was. Later issues add the national-scale data generator and their own workloa
 
 The GIAS import (bench/gias.py) runs a national-sized synthetic file against its 120-second budget
 and prints seconds and rows per second beside its ratios (re-run / first import, time / budget).
+The CASCADE workload (bench/cascade.py) imports about 50,000 table scores for 150 partnerships
+and computes every partnership's results against a trivial query on the same rows.
 """
 
 import os
@@ -24,6 +26,7 @@ django.setup()
 from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from bench import cascade as cascade_bench  # noqa: E402
 from bench import gias as gias_bench  # noqa: E402
 from partnership.models import (  # noqa: E402
     Membership,
@@ -112,6 +115,9 @@ def main():
         print(f"{name:<48} {ratio:5.2f}x")
     print()
     for line in gias_bench.benchmark():
+        print(line)
+    print()
+    for line in cascade_bench.benchmark():
         print(line)
 
 

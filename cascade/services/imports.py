@@ -459,6 +459,7 @@ def _write(rows: list[_Row], plan: _Plan, *, by, via: str, report: ImportReport)
         domain = plan.domains[(plan.workshops[row.workshop_key].framework_id, row.domain)]
         score = existing.get((table.pk, domain.pk))
         tally = counts[row.partnership.pk]
+        tally["rows"] += 1
         if score is None:
             create.append(
                 DomainScore(table=table, domain=domain, score=row.score, evidence=row.note or "", updated_by=author)
@@ -479,7 +480,7 @@ def _write(rows: list[_Row], plan: _Plan, *, by, via: str, report: ImportReport)
     for pk, tally in counts.items():
         for name in COUNTS:
             setattr(report, name, getattr(report, name) + tally[name])
-        changed = sum(tally[name] for name in tally if name != "scores_unchanged")
+        changed = sum(tally[name] for name in COUNTS if name != "scores_unchanged")
         if not changed:
             continue
         audit.record(
@@ -489,7 +490,7 @@ def _write(rows: list[_Row], plan: _Plan, *, by, via: str, report: ImportReport)
             partnership=pk,
             detail={
                 "cascade_import": via,
-                "rows": sum(1 for row in rows if row.partnership.pk == pk),
+                "rows": tally["rows"],
                 **{name: tally[name] for name in COUNTS},
             },
         )
