@@ -212,7 +212,10 @@ class DomainScore(models.Model):
     what_works = models.TextField(blank=True)
     what_gets_in_the_way = models.TextField(blank=True)
     evidence = models.TextField(blank=True)
-    updated_by = models.ForeignKey("partnership.User", on_delete=models.PROTECT, related_name="+")
+    #: who last saved it; empty when it came in through `manage.py import_cascade_scores`
+    updated_by = models.ForeignKey(
+        "partnership.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScoreQuerySet.as_manager()

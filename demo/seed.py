@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from partnership.models import Membership, Organisation, Partnership, PartnershipOrganisation, User
 
-from . import governance
+from . import cascade, governance
 from . import personas as p
 
 LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
@@ -69,6 +69,7 @@ def seed_demo() -> Partnership:
         admin.is_staff = admin.is_superuser = True
         admin.save(update_fields=["is_staff", "is_superuser"])
     governance.seed(partnership, organisations, people)
+    cascade.seed(partnership, organisations, people)
     return partnership
 
 

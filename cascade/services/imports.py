@@ -30,7 +30,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from partnership.models import Partnership, User
+from partnership.models import Partnership
 from partnership.models.audit import AuditAction
 from partnership.roles import Permission
 from partnership.services import audit
@@ -58,8 +58,6 @@ DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 
 #: The scores a system import writes are attributed to this inactive account (DomainScore.updated_by
 #: needs a user); it has no password and no memberships, so it can never sign in or see anything.
-IMPORT_ACCOUNT_EMAIL = "cascade-import@system.invalid"
-IMPORT_ACCOUNT_NAME = "CASCADE score import"
 
 COHORT_MAX_LENGTH = Cohort._meta.get_field("name").max_length
 TABLE_MAX_LENGTH = ScoringTable._meta.get_field("label").max_length
@@ -131,15 +129,6 @@ class _Row:
     @property
     def table_key(self) -> tuple:
         return (*self.workshop_key, self.table.casefold())
-
-
-def import_account() -> User:
-    user = User.objects.filter(email=IMPORT_ACCOUNT_EMAIL).first()
-    if user is None:
-        user = User(email=IMPORT_ACCOUNT_EMAIL, full_name=IMPORT_ACCOUNT_NAME, is_active=False)
-        user.set_unusable_password()
-        user.save()
-    return user
 
 
 # --- reading the file ------------------------------------------------------------------------
@@ -398,7 +387,7 @@ def _check_round_order(plan: _Plan, report: ImportReport) -> None:
 
 def _write(rows: list[_Row], plan: _Plan, *, by, via: str, report: ImportReport) -> None:
     today = timezone.localdate()
-    author = import_account() if by is audit.SYSTEM else by
+    author = None if by is audit.SYSTEM else by  # None: imported by the system
     per_partnership = {row.partnership.pk: row.partnership for row in rows}
     counts = {pk: Counter() for pk in per_partnership}
 

@@ -12,7 +12,7 @@ from cascade.models import Cohort, DomainScore, ScoringTable, Workshop
 from cascade.queries import cohort_results, partnership_result
 from cascade.results import Band
 from cascade.services.framework import current_framework
-from cascade.services.imports import IMPORT_ACCOUNT_EMAIL, MAX_ERRORS_LISTED, RowError, import_scores
+from cascade.services.imports import MAX_ERRORS_LISTED, RowError, import_scores
 from cascade.services.scoring import NOTE_MAX_LENGTH
 from partnership.models import AuditEvent, User
 from partnership.models.audit import AuditAction
@@ -311,12 +311,13 @@ def test_a_users_import_is_attributed_to_them(areas):
     assert AuditEvent.objects.get(detail__cascade_import="api").actor == lead
 
 
-def test_a_system_import_is_attributed_to_an_account_that_cannot_sign_in(areas):
+def test_a_system_import_is_attributed_to_the_system_not_to_a_user(areas):
+    users = User.objects.count()
     import_scores(csv_file("alpha,North,1,1,clarity,1"), by=SYSTEM)
-    account = User.objects.get(email=IMPORT_ACCOUNT_EMAIL)
-    assert DomainScore.objects.get().updated_by == account
-    assert not account.is_active and not account.has_usable_password()
-    assert not account.memberships.exists()
+    assert DomainScore.objects.get().updated_by is None
+    event = AuditEvent.objects.get(detail__has_key="cascade_import")
+    assert (event.actor, event.actor_label) == (None, "system")
+    assert User.objects.count() == users
 
 
 @pytest.mark.parametrize("seed", range(12))
