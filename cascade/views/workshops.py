@@ -230,8 +230,7 @@ def cascade_workshop_reopen(request, slug, pk):
     workshop = _workshop(request, partnership, pk)
     form = ReopenForm(posted(request))
     if workshop.is_open:
-        form.is_valid()
-        form.add_error(None, "This workshop is already open.")
+        show_errors(form, ValidationError("This workshop is already open."))
     elif request.method == "POST" and form.is_valid():
         try:
             service.reopen_workshop(workshop=workshop, by=request.user, reason=form.cleaned_data["reason"])

@@ -183,6 +183,17 @@ def test_reopen_needs_a_reason(client, cast):
     assert workshop.is_open
 
 
+def test_reopen_an_open_workshop_says_it_is_already_open(client, cast):
+    workshop = WorkshopFactory(cohort__partnership=cast.partnership)
+    sign_in(client, cast.lead)
+    for response in (
+        client.get(url("cascade_workshop_reopen", cast, workshop.pk)),
+        client.post(url("cascade_workshop_reopen", cast, workshop.pk), {"reason": "Typo"}),
+    ):
+        assert response.status_code == 200 and "This workshop is already open." in response.content.decode()
+    assert not AuditEvent.objects.filter(object_type="cascade.workshop").exists()
+
+
 def test_add_a_table_with_member_organisations_only(client, cast):
     workshop = WorkshopFactory(cohort__partnership=cast.partnership)
     school = OrganisationFactory(name="Hillside Academy")
