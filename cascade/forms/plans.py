@@ -1,6 +1,7 @@
 """Plan an action at a CASCADE workshop: it targets one domain and goes into the action log."""
 
 from django import forms
+from django.utils import timezone
 
 from partnership.forms.actions import OwnerChoiceField, date_field, owner_memberships
 
@@ -33,6 +34,12 @@ class PlanActionForm(forms.Form):
             (d.code, f"{d.letter}: {d.title}") for d in workshop.framework.domains.order_by("position")
         ]
         self.fields["owner"].queryset = owner_memberships(user, workshop.partnership)
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        if due < timezone.localdate():
+            raise forms.ValidationError("The due date must be today or in the future")
+        return due
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
