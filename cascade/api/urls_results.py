@@ -1,3 +1,9 @@
-"""API URL patterns (filled in by the results endpoints)."""
+"""API URL patterns of CASCADE results."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import results
+
+urlpatterns = [
+    path("partnerships/<slug:slug>/results/", results.PartnershipResults.as_view(), name="api_cascade_results"),
+]
