@@ -45,6 +45,17 @@ def _facilitators(partnership: Partnership, facilitators) -> list[User]:
     return facilitators
 
 
+def _check_round_order(cohort_id: int, round: int, held_on: date, exclude: int | None = None) -> None:
+    """Round 2 is held after its cohort's round 1 (and round 1 before its round 2)."""
+    other = Workshop.objects.filter(cohort_id=cohort_id).exclude(round=round).exclude(pk=exclude).first()
+    if other is None:
+        return
+    if round == Workshop.Round.TWO and held_on <= other.held_on:
+        raise ValidationError({"held_on": f"Round 2 must be after round 1 ({other.held_on:%-d %B %Y})"})
+    if round == Workshop.Round.ONE and held_on >= other.held_on:
+        raise ValidationError({"held_on": f"Round 1 must be before round 2 ({other.held_on:%-d %B %Y})"})
+
+
 @transaction.atomic
 def create_cohort(*, partnership: Partnership, by: User, name: str) -> Cohort:
     require(by, partnership, RUN)
@@ -77,10 +88,7 @@ def create_workshop(
         raise ValidationError({"round": "Choose round 1 or round 2"})
     if Workshop.objects.filter(cohort=cohort, round=round).exists():
         raise ValidationError({"round": f"{cohort.name} already has a round {round} workshop"})
-    if round == Workshop.Round.TWO:
-        first = Workshop.objects.filter(cohort=cohort, round=Workshop.Round.ONE).first()
-        if first is not None and held_on <= first.held_on:
-            raise ValidationError({"held_on": f"Round 2 must be after round 1 ({first.held_on:%-d %B %Y})"})
+    _check_round_order(cohort.pk, round, held_on)
     people = _facilitators(partnership, facilitators)
     try:
         with transaction.atomic():
@@ -108,6 +116,9 @@ def create_workshop(
 @transaction.atomic
 def update_workshop(*, workshop: Workshop, by: User, held_on: date, venue: str, facilitators) -> Workshop:
     require(by, workshop.partnership_id, RUN)
+    workshop = _locked(workshop)
+    require_open(workshop)
+    _check_round_order(workshop.cohort_id, workshop.round, held_on, exclude=workshop.pk)
     people = _facilitators(workshop.partnership, facilitators)
     before = {"held_on": workshop.held_on.isoformat(), "venue": workshop.venue}
     workshop.held_on, workshop.venue = held_on, venue.strip()
