@@ -27,7 +27,7 @@ class WorkshopSerializer(serializers.ModelSerializer):
     partnership = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     cohort = serializers.CharField(source="cohort.name", help_text="The cohort's name.")
     framework = serializers.SerializerMethodField(help_text="The framework the workshop is scored on.")
-    table_count = serializers.SerializerMethodField()
+    tables = TableSerializer(many=True, read_only=True)
 
     class Meta:
         model = Workshop
@@ -41,21 +41,11 @@ class WorkshopSerializer(serializers.ModelSerializer):
             "status",
             "closed_at",
             "framework",
-            "table_count",
+            "tables",
         ]
 
     def get_framework(self, workshop) -> str:
         return f"{workshop.framework.code} {workshop.framework.version}"
-
-    def get_table_count(self, workshop) -> int:
-        return len(workshop.tables.all())
-
-
-class WorkshopDetailSerializer(WorkshopSerializer):
-    tables = TableSerializer(many=True, read_only=True)
-
-    class Meta(WorkshopSerializer.Meta):
-        fields = [*WorkshopSerializer.Meta.fields, "tables"]
 
 
 class DomainScoreSerializer(serializers.ModelSerializer):

@@ -81,7 +81,10 @@ def test_workshops_list_only_the_callers_partnerships_and_filter(client, cast):
         "status": "open",
         "closed_at": None,
         "framework": f"{north1.framework.code} {north1.framework.version}",
-        "table_count": 2,
+        "tables": [
+            {"id": table.pk, "label": table.label, "organisations": [], "scored_domains": 0}
+            for table in north1.tables.order_by("label")
+        ],
     }
 
 
