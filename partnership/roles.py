@@ -146,8 +146,8 @@ ROLES: dict[Role, RoleInfo] = {
         frozenset({P.VIEW_PARTNERSHIP, P.VIEW_CASCADE_RESULTS, P.VIEW_DASHBOARDS, P.EXPORT_AGGREGATES, P.USE_API}),
     ),
     Role.FACILITATOR: RoleInfo(
-        "Facilitates CASCADE workshops: attendance, tables and live scoring.",
-        frozenset({P.VIEW_PARTNERSHIP, P.RUN_CASCADE_WORKSHOPS, P.VIEW_CASCADE_RESULTS}),
+        "Facilitates CASCADE workshops: attendance, tables and live scoring (on the page or through the API).",
+        frozenset({P.VIEW_PARTNERSHIP, P.RUN_CASCADE_WORKSHOPS, P.VIEW_CASCADE_RESULTS, P.USE_API}),
     ),
 }
 

@@ -549,7 +549,8 @@ def test_the_demo_action_log_and_register_cover_every_state_and_seed_once():
     partnership = seed_demo()
     actions = Action.objects.for_partnership(partnership)
     first = (actions.count(), ActionUpdate.objects.for_partnership(partnership).count(), partnership.risks.count())
-    assert 18 <= first[0] <= 24
+    # the governance demo's own actions; the CASCADE demo adds the actions planned at its workshops
+    assert 18 <= actions.filter(cascade_plan__isnull=True).count() <= 24
     rags = set(actions.with_rag(today()).values_list("rag", flat=True))
     assert rags == {r.value for r in Rag}
     assert actions.filter(at_risk=True, due_date__gt=days(14)).exists()  # amber because flagged
