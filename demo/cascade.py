@@ -169,7 +169,7 @@ COMPLETED = "Send every school the name of its CYPMHS link and the duty line num
 # `level` is roughly each domain's mean score at round 1.
 OTHERS = [
     ("westmoor", "Westmoor CYP Mental Health Partnership", "la", "south_west", "rural", 0.55, True),
-    ("eastbridge", "Eastbridge and Dale CYP Mental Health Partnership", "icb", "yorkshire_humber", "mixed", 0.7, False),
+    ("eastbridge", "Eastbridge and Dale CYP Mental Health Partnership", "icb", "yorkshire_humber", "mixed", 0.7, True),
     ("kestrel-bay", "Kestrel Bay CYP Mental Health Partnership", "joint", "east_of_england", "urban", 0.85, True),
     ("southvale", "Southvale CYP Mental Health Partnership", "joint", "london", "urban", 0.95, False),
 ]

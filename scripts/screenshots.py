@@ -3,7 +3,7 @@
     .venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000]
 
 Signs in as the demo area lead with the documented demo password and two-factor secret, visits
-the key governance pages, and saves each at half scale (640 pixels wide; at most the first 2,000
+the key governance and CASCADE pages, and saves each at half scale (640 pixels wide; at most the first 2,000
 CSS pixels of the page).
 """
 
@@ -34,6 +34,13 @@ PAGES = [
     ("directory", f"{P}/directory/?need=anxiety&age=14"),
     ("sustainability-plan", f"{P}/sustainability/"),
     ("public-page", "/public/northshire/"),
+    ("cascade-home", f"{P}/cascade/"),
+    ("cascade-workshop", f"{P}/cascade/", "Round 2 workshop of Cohort 1: North Northshire"),
+    ("cascade-scoring", f"{P}/cascade/", "Round 1 workshop of Cohort 3: Northshire Coast", "Score table 1"),
+    ("cascade-results", f"{P}/cascade/results/?round=2"),
+    ("cascade-domain", f"{P}/cascade/domains/structures/"),
+    ("cascade-benchmarks", f"{P}/cascade/results/benchmarks/?round=1"),
+    ("cascade-attendance", f"{P}/cascade/attendance/"),
 ]
 
 
@@ -54,8 +61,8 @@ def main():
                 page.get_by_role("link", name="Compare versions").click()
             else:
                 page.goto(f"{BASE}{path}")
-                if link:
-                    page.get_by_role("link", name=link[0]).first.click()
+                for text in link:  # follow these links in turn
+                    page.get_by_role("link", name=text, exact=True).first.click()
             page.wait_for_load_state("load")
             height = min(page.evaluate("document.body.scrollHeight"), 2000)
             clip = {"x": 0, "y": 0, "width": 1280, "height": height}
