@@ -6,11 +6,11 @@ class CascadeConfig(AppConfig):
     verbose_name = "CASCADE self-assessment"
 
     def ready(self):
+        from partnership.registry import PartnershipSection, register_partnership_section
         from partnership.roles import Permission
-        from partnership.sections import Section, register
 
-        register(
-            Section(
+        register_partnership_section(
+            PartnershipSection(
                 heading="CASCADE self-assessment",
                 url_name="cascade_home",
                 description="Workshops, live table scoring, results and bands, progress between rounds.",

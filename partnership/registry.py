@@ -1,7 +1,8 @@
 """Where apps plug into the shell without the kernel importing them.
 
 `partnership` imports none of `cascade`, `referrals` or `mhst`. Each app registers its navigation
-items (and, later, dashboard panels and metric providers) from its AppConfig.ready().
+items, the sections it adds to a partnership's page (and, later, dashboard panels and metric
+providers) from its AppConfig.ready().
 """
 
 from collections.abc import Callable
@@ -22,6 +23,18 @@ class NavItem:
 
 
 @dataclass(frozen=True)
+class PartnershipSection:
+    """A section of the partnership page (`/partnerships/<slug>/`), linked by `url_name` reversed
+    with the partnership's slug, shown to users holding `permission` in that partnership."""
+
+    heading: str
+    url_name: str
+    description: str
+    permission: Permission | None = None  # None: anyone who can see the partnership
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class DashboardPanel:
     key: str
     title: str
@@ -32,6 +45,7 @@ class DashboardPanel:
 
 _nav_items: dict[str, NavItem] = {}
 _panels: dict[str, DashboardPanel] = {}
+_sections: dict[str, PartnershipSection] = {}
 
 
 def register_nav_item(item: NavItem) -> None:
@@ -40,6 +54,14 @@ def register_nav_item(item: NavItem) -> None:
 
 def register_dashboard_panel(panel: DashboardPanel) -> None:
     _panels[panel.key] = panel
+
+
+def register_partnership_section(section: PartnershipSection) -> None:
+    _sections[section.url_name] = section
+
+
+def partnership_sections() -> list[PartnershipSection]:
+    return sorted(_sections.values(), key=lambda s: (s.order, s.heading))
 
 
 def nav_items_for(user) -> list[dict]:

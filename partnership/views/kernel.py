@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import health, sections
+from .. import health, registry
 from ..forms import IssueTokenForm, PartnershipDetailsForm
 from ..models import Partnership, PartnershipOrganisation
 from ..roles import Permission, permissions_for
@@ -77,7 +77,8 @@ def partnership_detail(request, slug):
         partnership=partnership
     )
     allowed = {p for p in Permission if partnership.pk in request.user.partnership_ids(p)}
-    listed = [*SECTIONS, *((s.heading, s.url_name, s.description, s.permission) for s in sections.registered())]
+    registered = ((s.heading, s.url_name, s.description, s.permission) for s in registry.partnership_sections())
+    listed = [*SECTIONS, *registered]
     sections_allowed = [
         {"heading": heading, "href": reverse(name, args=[slug]), "description": description}
         for heading, name, description, permission in listed

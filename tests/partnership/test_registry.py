@@ -36,3 +36,19 @@ def test_has_permission_api_guard(rf):
     assert not guard.has_permission(request, None)
     request.user = AnonymousUser()
     assert not guard.has_permission(request, None)
+
+
+def test_the_partnership_page_lists_the_sections_apps_register_for_those_allowed(client):
+    from ..conftest import sign_in
+
+    partnership = PartnershipFactory()
+    assert "cascade_home" in [s.url_name for s in registry.partnership_sections()]  # from CascadeConfig.ready()
+    commissioner = member(partnership, Role.COMMISSIONER)
+    school = member(partnership, Role.SCHOOL_STAFF, totp=True)
+    sign_in(client, commissioner)
+    assert "CASCADE self-assessment" in client.get(f"/partnerships/{partnership.slug}/").text
+    client.logout()
+    sign_in(client, school)
+    page = client.get(f"/partnerships/{partnership.slug}/")
+    assert page.status_code == 200
+    assert "CASCADE self-assessment" not in page.text
