@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from partnership.forms.actions import OwnerChoiceField, date_field, owner_memberships
+from partnership.forms.actions import date_field, owner_field, owner_memberships
 
 
 class PlanActionForm(forms.Form):
@@ -19,13 +19,7 @@ class PlanActionForm(forms.Form):
     description = forms.CharField(
         label="More detail (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    owner = OwnerChoiceField(
-        label="Owner",
-        queryset=None,
-        empty_label="Select the owner",
-        help_text="The person responsible for the action, and the organisation they act for.",
-        error_messages={"required": "Select the owner", "invalid_choice": "Select the owner from the list"},
-    )
+    owner = owner_field()
     due_date = date_field("Due date", required_message="Enter the due date")
 
     def __init__(self, *args, user, workshop, **kwargs):

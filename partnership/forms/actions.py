@@ -46,6 +46,18 @@ def owner_memberships(user, partnership):
     )
 
 
+def owner_field() -> OwnerChoiceField:
+    """An active member of the partnership with the organisation they act for (set the queryset
+    to `owner_memberships(user, partnership)` in the form's __init__)."""
+    return OwnerChoiceField(
+        label="Owner",
+        queryset=None,
+        empty_label="Select the owner",
+        help_text="The person responsible for the action, and the organisation they act for.",
+        error_messages={"required": "Select the owner", "invalid_choice": "Select the owner from the list"},
+    )
+
+
 class ActionForm(forms.Form):
     title = forms.CharField(
         label="Title",
@@ -55,13 +67,7 @@ class ActionForm(forms.Form):
     description = forms.CharField(
         label="Description (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    owner = OwnerChoiceField(
-        label="Owner",
-        queryset=None,
-        empty_label="Select the owner",
-        help_text="The person responsible for the action, and the organisation they act for.",
-        error_messages={"required": "Select the owner", "invalid_choice": "Select the owner from the list"},
-    )
+    owner = owner_field()
     due_date = date_field("Due date", required_message="Enter the due date")
     source = forms.ChoiceField(
         label="Where did the action come from?",

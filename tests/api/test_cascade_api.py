@@ -15,7 +15,8 @@ from partnership.models import AuditEvent, PartnershipOrganisation
 from partnership.models.audit import AuditAction
 from partnership.roles import Role
 
-from ..cascade.factories_scoring import CODES, make_table, make_workshop
+from ..cascade.factories import DOMAIN_CODES as CODES
+from ..cascade.factories_scoring import make_table, make_workshop
 from ..conftest import sign_in
 from ..factories import MembershipFactory, member
 

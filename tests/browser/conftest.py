@@ -54,6 +54,16 @@ def page(browser, request):
     context.close()
 
 
+@pytest.fixture
+def tablet(browser):
+    """A touch screen 768 px wide: the tablet a facilitator scores on."""
+    context = browser.new_context(viewport={"width": 768, "height": 1024}, bypass_csp=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield

@@ -30,15 +30,6 @@ TABLES = {
 
 
 @pytest.fixture
-def tablet(browser, request):
-    context = browser.new_context(viewport={"width": 768, "height": 1024}, bypass_csp=True, has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-@pytest.fixture
 def demo(transactional_db):
     return seed_demo()
 

@@ -13,22 +13,14 @@ from playwright.sync_api import expect
 from cascade.models import DomainScore
 from partnership.roles import Role
 
-from ..cascade.factories_scoring import CODES, make_table
+from ..cascade.factories import DOMAIN_CODES as CODES
+from ..cascade.factories_scoring import make_table
 from ..factories import TEST_PASSWORD, PartnershipFactory, member
 from .conftest import axe_violations
 
 pytestmark = pytest.mark.browser
 
 SCORES = dict(zip(CODES, [1, 3, 0, 2, 2, 1, 3], strict=True))
-
-
-@pytest.fixture
-def tablet(browser, request):
-    context = browser.new_context(viewport={"width": 768, "height": 1024}, bypass_csp=True, has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
 
 
 @pytest.fixture

@@ -11,6 +11,17 @@ from cascade.services.framework import current_framework
 
 from ..factories import OrganisationFactory, PartnershipFactory, UserFactory
 
+#: the seven domain codes of CASCADE 2015, in framework order (issue 4)
+DOMAIN_CODES = (
+    "clarity",
+    "agreed_contact",
+    "structures",
+    "common_outcomes",
+    "ability_to_learn",
+    "integrated_working",
+    "evidence_based",
+)
+
 
 class CohortFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -3,15 +3,8 @@
 from cascade.models import Cohort, DomainScore, ScoringTable, Workshop
 from partnership.models import AuditEvent
 
-CODES = [
-    "clarity",
-    "agreed_contact",
-    "structures",
-    "common_outcomes",
-    "ability_to_learn",
-    "integrated_working",
-    "evidence_based",
-]
+from .factories import DOMAIN_CODES as CODES
+
 HEADER = "partnership,cohort,round,table,domain,score"
 
 

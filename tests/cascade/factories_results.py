@@ -32,14 +32,3 @@ def score_table(workshop, label, scores, *, by=None, notes=None):
             table=table, domain=domain, score=score, updated_by=by, **(notes or {}).get(domain.code, {})
         )
     return table
-
-
-CODES = [
-    "clarity",
-    "agreed_contact",
-    "structures",
-    "common_outcomes",
-    "ability_to_learn",
-    "integrated_working",
-    "evidence_based",
-]

@@ -7,16 +7,6 @@ from django.utils import timezone
 from cascade.models import Cohort, ScoringTable, Workshop
 from cascade.services.framework import current_framework
 
-CODES = (
-    "clarity",
-    "agreed_contact",
-    "structures",
-    "common_outcomes",
-    "ability_to_learn",
-    "integrated_working",
-    "evidence_based",
-)
-
 
 def make_workshop(partnership, *, cohort="North", round=1, closed=False, held_on=None) -> Workshop:
     cohort, _ = Cohort.objects.get_or_create(partnership=partnership, name=cohort)

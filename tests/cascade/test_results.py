@@ -18,15 +18,7 @@ from cascade.results import (
     summarise,
 )
 
-DOMAINS = (
-    "clarity",
-    "agreed_contact",
-    "structures",
-    "common_outcomes",
-    "ability_to_learn",
-    "integrated_working",
-    "evidence_based",
-)
+from .factories import DOMAIN_CODES as DOMAINS
 
 
 def table(cohort, name, *scores):

@@ -14,7 +14,8 @@ from partnership.roles import Role
 
 from ..conftest import sign_in
 from ..factories import member
-from .factories_scoring import CODES, make_table
+from .factories import DOMAIN_CODES as CODES
+from .factories_scoring import make_table
 
 pytestmark = pytest.mark.django_db
 
