@@ -273,3 +273,27 @@ def test_the_schema_describes_the_cascade_endpoints(client):
     assert (body["properties"]["score"]["minimum"], body["properties"]["score"]["maximum"]) == (0, 3)
     params = {p["name"] for p in paths["/api/v1/cascade/workshops/"]["get"]["parameters"]}
     assert {"partnership", "cohort", "round", "status", "page"} <= params
+
+
+def test_a_facilitator_of_another_partnership_gets_404_on_every_page_and_endpoint_of_this_table(client, cast, table):
+    outsider = member(cast.other_partnership, Role.FACILITATOR)
+    slug, workshop = cast.partnership.slug, table.workshop
+    # with an API token (facilitators may use the API)
+    token = token_for(outsider)
+    assert put(client, table, "clarity", {"score": 1}, token).status_code == 404
+    assert client.get(reverse("api_cascade_table_scores", args=[table.pk]), headers=token).status_code == 404
+    assert client.get(reverse("api_cascade_workshop_detail", args=[workshop.pk]), headers=token).status_code == 404
+    listed = client.get(reverse("api_cascade_workshops"), headers=token).json()
+    assert workshop.pk not in [w["id"] for w in listed["results"]]
+    # and signed in to the pages
+    sign_in(client, outsider)
+    for name, args in [
+        ("cascade_home", [slug]),
+        ("cascade_workshop_detail", [slug, workshop.pk]),
+        ("cascade_table_score", [slug, table.pk]),
+        ("cascade_results", [slug]),
+        ("cascade_workshop_pack", [slug, workshop.pk]),
+    ]:
+        assert client.get(reverse(name, args=args)).status_code == 404, name
+    assert client.post(reverse("cascade_table_score", args=[slug, table.pk]), {"clarity": "1"}).status_code == 404
+    assert not DomainScore.objects.exists()
