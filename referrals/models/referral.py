@@ -12,9 +12,7 @@ from partnership.roles import Permission, permissions_for
 from partnership.scoping import PartnershipScopedQuerySet
 
 from ..states import Status
-
-#: the waiting-time standard: first contact within four weeks of submission
-STANDARD_DAYS = 28
+from ..waiting import STANDARD_DAYS
 
 
 class ReferralQuerySet(PartnershipScopedQuerySet):
