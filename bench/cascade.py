@@ -11,7 +11,6 @@ Run alone with `.venv/bin/python bench/cascade.py`; `bench/run.py` runs it too.
 
 import os
 import random
-import statistics
 import sys
 import time
 from datetime import date, timedelta
@@ -26,6 +25,7 @@ django.setup()
 
 from django.db import transaction  # noqa: E402
 
+from bench.timing import median_seconds  # noqa: E402
 from cascade.models import DomainScore  # noqa: E402
 from cascade.queries import partnership_result  # noqa: E402
 from cascade.services.framework import current_framework  # noqa: E402
@@ -61,12 +61,7 @@ def generate(slugs: list[str], codes: list[str]) -> bytes:
 
 
 def _median(fn, repeats=REPEATS) -> float:
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+    return median_seconds(fn, repeats)
 
 
 def benchmark() -> list[str]:

@@ -11,9 +11,7 @@ and computes every partnership's results against a trivial query on the same row
 """
 
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -28,6 +26,7 @@ from django.test import Client  # noqa: E402
 
 from bench import cascade as cascade_bench  # noqa: E402
 from bench import gias as gias_bench  # noqa: E402
+from bench.timing import median_seconds  # noqa: E402
 from partnership.models import (  # noqa: E402
     Membership,
     Organisation,
@@ -50,12 +49,7 @@ class Rollback(Exception):
 
 
 def timed(fn, repeats=REPEATS) -> float:
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+    return median_seconds(fn, repeats)
 
 
 def build():

@@ -17,6 +17,7 @@ from partnership.services import audit
 from partnership.services.permissions import require
 
 from ..models import RepresentationTarget, Sector, Workshop, WorkshopAttendance
+from .workshops import locked, require_open
 
 RUN = Permission.RUN_CASCADE_WORKSHOPS
 NAME_MAX_LENGTH = 200
@@ -42,13 +43,6 @@ def default_sector(organisation: Organisation) -> Sector:
     if member_sector == MemberSector.HEALTH:
         return _HEALTH_KINDS.get(kind, Sector.OTHER)
     return _FROM_MEMBER_SECTOR.get(member_sector, Sector.OTHER)
-
-
-def _require_open(workshop: Workshop) -> None:
-    if not workshop.is_open:
-        raise ValidationError(
-            {"workshop": "This workshop is closed, so its attendance can't be changed. Ask the area lead to reopen it."}
-        )
 
 
 def _clean(workshop: Workshop, *, name: str, organisation: Organisation, sector, user: User | None, exclude=None):
@@ -87,10 +81,6 @@ def _detail(row: WorkshopAttendance) -> dict:
     }
 
 
-def _locked(workshop: Workshop) -> Workshop:
-    return Workshop.objects.select_for_update().get(pk=workshop.pk)
-
-
 @transaction.atomic
 def add_attendee(
     *,
@@ -103,8 +93,8 @@ def add_attendee(
 ) -> WorkshopAttendance:
     """Record that a person came to `workshop`. Without a sector, it follows the organisation's kind."""
     require(by, workshop.partnership_id, RUN)
-    workshop = _locked(workshop)
-    _require_open(workshop)
+    workshop = locked(workshop)
+    require_open(workshop, "attendance")
     name, sector = _clean(workshop, name=name, organisation=organisation, sector=sector, user=user)
     row = WorkshopAttendance.objects.create(
         workshop=workshop, name=name, organisation=organisation, sector=sector, user=user
@@ -130,8 +120,8 @@ def update_attendee(
     user: User | None = None,
 ) -> WorkshopAttendance:
     require(by, attendance.workshop.partnership_id, RUN)
-    workshop = _locked(attendance.workshop)
-    _require_open(workshop)
+    workshop = locked(attendance.workshop)
+    require_open(workshop, "attendance")
     name, sector = _clean(workshop, name=name, organisation=organisation, sector=sector, user=user, exclude=attendance)
     before = _detail(attendance)
     attendance.name, attendance.organisation, attendance.sector, attendance.user = name, organisation, sector, user
@@ -149,8 +139,8 @@ def update_attendee(
 @transaction.atomic
 def remove_attendee(*, attendance: WorkshopAttendance, by: User) -> None:
     require(by, attendance.workshop.partnership_id, RUN)
-    workshop = _locked(attendance.workshop)
-    _require_open(workshop)
+    workshop = locked(attendance.workshop)
+    require_open(workshop, "attendance")
     detail = {"workshop": workshop.pk, **_detail(attendance)}
     pk = attendance.pk
     attendance.delete()

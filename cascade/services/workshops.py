@@ -116,7 +116,7 @@ def create_workshop(
 @transaction.atomic
 def update_workshop(*, workshop: Workshop, by: User, held_on: date, venue: str, facilitators) -> Workshop:
     require(by, workshop.partnership_id, RUN)
-    workshop = _locked(workshop)
+    workshop = locked(workshop)
     require_open(workshop)
     _check_round_order(workshop.cohort_id, workshop.round, held_on, exclude=workshop.pk)
     people = _facilitators(workshop.partnership, facilitators)
@@ -134,21 +134,22 @@ def update_workshop(*, workshop: Workshop, by: User, held_on: date, venue: str, 
     return workshop
 
 
-def _locked(workshop: Workshop) -> Workshop:
+def locked(workshop: Workshop) -> Workshop:
+    """The workshop re-read under a row lock, so it can't be closed while a change is made."""
     return Workshop.objects.select_for_update().get(pk=workshop.pk)
 
 
-def require_open(workshop: Workshop) -> None:
+def require_open(workshop: Workshop, what: str = "scores") -> None:
     if not workshop.is_open:
         raise ValidationError(
-            {"workshop": "This workshop is closed, so its scores can't be changed. Ask the area lead to reopen it."}
+            {"workshop": f"This workshop is closed, so its {what} can't be changed. Ask the area lead to reopen it."}
         )
 
 
 @transaction.atomic
 def add_table(*, workshop: Workshop, by: User, label: str, organisations=()) -> ScoringTable:
     require(by, workshop.partnership_id, RUN)
-    workshop = _locked(workshop)
+    workshop = locked(workshop)
     require_open(workshop)
     label = label.strip()
     if not label:
@@ -171,7 +172,7 @@ def add_table(*, workshop: Workshop, by: User, label: str, organisations=()) -> 
 @transaction.atomic
 def update_table(*, table: ScoringTable, by: User, label: str, organisations) -> ScoringTable:
     require(by, table.workshop.partnership_id, RUN)
-    require_open(_locked(table.workshop))
+    require_open(locked(table.workshop))
     label = label.strip()
     if not label:
         raise ValidationError({"label": "Enter the table's label, for example 1 or Blue"})
@@ -196,7 +197,7 @@ def update_table(*, table: ScoringTable, by: User, label: str, organisations) ->
 def close_workshop(*, workshop: Workshop, by: User) -> Workshop:
     """A facilitator closes the workshop: its scores are final unless the area lead reopens it."""
     require(by, workshop.partnership_id, RUN)
-    workshop = _locked(workshop)
+    workshop = locked(workshop)
     if not workshop.is_open:
         raise ValidationError({"workshop": "This workshop is already closed."})
     workshop.status, workshop.closed_at, workshop.closed_by = Workshop.Status.CLOSED, timezone.now(), by
@@ -215,7 +216,7 @@ def close_workshop(*, workshop: Workshop, by: User) -> Workshop:
 def reopen_workshop(*, workshop: Workshop, by: User, reason: str) -> Workshop:
     """Only the area lead reopens a closed workshop, saying why; the corrections that follow are audited."""
     require(by, workshop.partnership_id, Permission.MANAGE_PARTNERSHIP)
-    workshop = _locked(workshop)
+    workshop = locked(workshop)
     if workshop.is_open:
         raise ValidationError({"workshop": "This workshop is already open."})
     reason = reason.strip()

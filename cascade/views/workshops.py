@@ -249,47 +249,35 @@ def cascade_workshop_reopen(request, slug, pk):
 @require_http_methods(["GET", "POST"])
 def cascade_table_create(request, slug, pk):
     partnership = partnership_for(request, slug, RUN)
-    workshop = _workshop(request, partnership, pk)
-    form = TableForm(posted(request), user=request.user, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            table = service.add_table(
-                workshop=workshop,
-                by=request.user,
-                label=form.cleaned_data["label"],
-                organisations=form.cleaned_data["organisations"],
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
-            messages.success(request, f"Table {table.label} added.")
-            return redirect("cascade_workshop_detail", slug=slug, pk=workshop.pk)
-    return render(
-        request,
-        "cascade/workshops/table_form.jinja",
-        {"partnership": partnership, "workshop": workshop, "table": None, "form": form},
-    )
+    return _table_form(request, partnership, _workshop(request, partnership, pk), None)
 
 
 @require_http_methods(["GET", "POST"])
 def cascade_table_edit(request, slug, pk):
     partnership = partnership_for(request, slug, RUN)
     table = get_object_or_404(scoped(ScoringTable, request, partnership, RUN).select_related("workshop__cohort"), pk=pk)
-    workshop = table.workshop
+    return _table_form(request, partnership, table.workshop, table)
+
+
+def _table_form(request, partnership, workshop, table):
+    """Add a table to `workshop` (table None) or change `table`: label and organisations."""
     form = TableForm(posted(request), user=request.user, partnership=partnership, table=table)
     if request.method == "POST" and form.is_valid():
+        values = {
+            "by": request.user,
+            "label": form.cleaned_data["label"],
+            "organisations": form.cleaned_data["organisations"],
+        }
         try:
-            service.update_table(
-                table=table,
-                by=request.user,
-                label=form.cleaned_data["label"],
-                organisations=form.cleaned_data["organisations"],
-            )
+            if table is None:
+                saved = service.add_table(workshop=workshop, **values)
+            else:
+                saved = service.update_table(table=table, **values)
         except ValidationError as error:
             show_errors(form, error)
         else:
-            messages.success(request, f"Table {table.label} saved.")
-            return redirect("cascade_workshop_detail", slug=slug, pk=workshop.pk)
+            messages.success(request, f"Table {saved.label} {'added' if table is None else 'saved'}.")
+            return redirect("cascade_workshop_detail", slug=partnership.slug, pk=workshop.pk)
     return render(
         request,
         "cascade/workshops/table_form.jinja",

@@ -218,6 +218,8 @@ class Referral(models.Model):
 class ScopedThroughReferral(PartnershipScopedQuerySet):
     """Rows under a referral are visible exactly when their referral is."""
 
+    partnership_path = "referral__partnership"
+
     def for_user(self, user, permission: Permission | None = None):
         return self.filter(referral__in=Referral.objects.for_user(user, permission))
 

@@ -100,7 +100,7 @@ def create_draft(
 def update_draft(*, referral_id: int, by: User, **values) -> Referral:
     """Save changes to a draft (or to a referral sent back with a question, before it is answered)."""
     mine = Referral.objects.for_user(by, Permission.SUBMIT_REFERRALS)
-    referral = mine.select_for_update().filter(pk=referral_id).first()
+    referral = mine.select_for_update(of=("self",)).filter(pk=referral_id).first()
     if referral is None:
         raise PermissionDenied("You can't change this referral.")
     if referral.status not in (Status.DRAFT, Status.INFO_REQUESTED):

@@ -62,13 +62,14 @@ def missing_for_submission(referral: Referral) -> dict[str, str]:
 
 
 def _locked(referral_id: int, by: User, permission: Permission) -> Referral:
-    """The referral, locked, if `by` may act on it with `permission`; 404 when they can't see it."""
-    visible = Referral.objects.for_user(by, permission).filter(pk=referral_id)
-    if not visible.exists():
-        if Referral.objects.for_user(by).filter(pk=referral_id).exists():
-            raise PermissionDenied("You can see this referral but not do that to it.")
-        raise Http404("No such referral.")
-    return Referral.objects.select_for_update().get(pk=referral_id)
+    """The referral, locked, if `by` may act on it with `permission`: 403 when they can see it but
+    not do this, 404 when they can't see it at all."""
+    referral = Referral.objects.for_user(by, permission).select_for_update(of=("self",)).filter(pk=referral_id).first()
+    if referral is not None:
+        return referral
+    if Referral.objects.for_user(by).filter(pk=referral_id).exists():
+        raise PermissionDenied("You can see this referral but not do that to it.")
+    raise Http404("No such referral.")
 
 
 def _refuse(referral: Referral, name: str) -> ValidationError:
@@ -240,8 +241,7 @@ def _prepare_signpost(referral: Referral, by: User, *, services=(), explanation:
         raise ValidationError({"explanation": "Enter the advice given to the school"}, code="required")
     chosen = [_service(referral, pk) for pk in services or ()]
     _decided(referral, by, explanation)
-    referral.save()
-    referral.signposted_services.set(chosen)
+    referral.signposted_services.set(chosen)  # a draft was saved first, so the referral has its id
 
 
 def _prepare_not_accept(referral: Referral, by: User, *, reason=None, explanation: str = "") -> None:
