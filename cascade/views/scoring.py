@@ -9,7 +9,6 @@ Readers (VIEW_CASCADE_RESULTS without RUN_CASCADE_WORKSHOPS) and everyone once t
 closed see the scores read-only.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,78 +19,12 @@ from django.views.decorators.http import require_http_methods
 from partnership.roles import Permission
 from partnership.views.common import can, partnership_for, scoped
 
+from ..forms.scoring import NOTE_FIELDS, NOTE_LABELS, ScoringForm, note_name
 from ..models import DomainScore, ScoringTable
-from ..services.scoring import NOTE_FIELDS, NOTE_MAX_LENGTH, SCORE_MESSAGE, record_score
+from ..services.scoring import record_score
 
 VIEW = Permission.VIEW_CASCADE_RESULTS
 RUN = Permission.RUN_CASCADE_WORKSHOPS
-
-NOTE_LABELS = {
-    "what_works": "What works",
-    "what_gets_in_the_way": "What gets in the way",
-    "evidence": "Evidence",
-}
-NOTE_HINTS = {
-    "what_works": "What the table agreed is working well in this domain.",
-    "what_gets_in_the_way": "What stops practice reaching the next level.",
-    "evidence": "What the table based its score on, for example a shared service map or meeting notes.",
-}
-
-
-def note_name(code: str, note: str) -> str:
-    return f"{code}-{note}"
-
-
-class ScoringForm(forms.Form):
-    """One radio group (`<code>`) and three notes (`<code>-<note>`) per domain of the framework.
-
-    A domain left without a level is skipped, unless notes were written for it (a score is what
-    the notes belong to)."""
-
-    def __init__(self, data=None, *, domains, levels, scores):
-        super().__init__(data)
-        self.domains = domains
-        choices = [(str(level.score), f"{level.score} {level.label}") for level in levels]
-        for domain in domains:
-            saved = scores.get(domain.code)
-            self.fields[domain.code] = forms.ChoiceField(
-                label=f"{domain.letter}: {domain.title}",
-                choices=choices,
-                required=False,
-                widget=forms.RadioSelect,
-                initial=str(saved.score) if saved else None,
-                error_messages={"invalid_choice": f"{domain.title}: {SCORE_MESSAGE.lower()}"},
-            )
-            for note in NOTE_FIELDS:
-                self.fields[note_name(domain.code, note)] = forms.CharField(
-                    label=NOTE_LABELS[note],
-                    help_text=NOTE_HINTS[note],
-                    required=False,
-                    max_length=NOTE_MAX_LENGTH,
-                    widget=forms.Textarea(attrs={"rows": 3}),
-                    initial=getattr(saved, note) if saved else "",
-                    error_messages={
-                        "max_length": f"{domain.title}: keep the note to {NOTE_MAX_LENGTH} characters or fewer"
-                    },
-                )
-
-    def clean(self):
-        data = super().clean()
-        for domain in self.domains:
-            if data.get(domain.code) in (None, "") and any(
-                data.get(note_name(domain.code, note)) for note in NOTE_FIELDS
-            ):
-                self.add_error(domain.code, f"{domain.title}: choose a level to save its notes")
-        return data
-
-    def changes(self):
-        """(domain code, score, notes) for every domain given a level."""
-        for domain in self.domains:
-            score = self.cleaned_data.get(domain.code)
-            if score in (None, ""):
-                continue
-            notes = {note: self.cleaned_data.get(note_name(domain.code, note), "") for note in NOTE_FIELDS}
-            yield domain.code, int(score), notes
 
 
 def _show_refusal(form: ScoringForm, code: str, error: ValidationError) -> None:
