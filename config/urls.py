@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("partnership.urls.actions")),
     path("", include("partnership.urls.directory")),
     path("", include("cascade.urls")),
+    path("", include("referrals.urls")),
     path("account/", views.account, name="account"),
     path("account/api-tokens/", views.api_tokens, name="api_tokens"),
     path("account/api-tokens/<str:token_key>/revoke/", views.api_token_revoke, name="api_token_revoke"),
@@ -28,6 +29,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("partnership.api.urls")),
     path("api/v1/cascade/", include("cascade.api.urls")),
+    path("api/v1/", include("referrals.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api_schema"), name="api_docs"),
 ]

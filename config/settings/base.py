@@ -229,6 +229,15 @@ CELERY_TIMEZONE = "Europe/London"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE = {
+    # Referrals: each warning is sent once per referral (or rota gap) and threshold (SentNotification keys).
+    "referral-waiting-time-warnings": {
+        "task": "referrals.tasks.warn_waiting_times",
+        "schedule": crontab(minute="*/15"),
+    },
+    "duty-rota-gaps": {
+        "task": "referrals.tasks.flag_rota_gaps",
+        "schedule": crontab(hour=8, minute=5),
+    },
     "sign-in-failure-digest": {
         "task": "partnership.tasks.send_sign_in_failure_digests",
         "schedule": crontab(hour=7, minute=0),

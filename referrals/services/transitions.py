@@ -25,6 +25,7 @@ from partnership.models.directory import Thrive
 from partnership.roles import Permission
 from partnership.services import audit
 
+from .. import notify
 from ..models import InformationRequest, NotAcceptedReason, Referral, SinglePointOfAccess, StatusChange
 from ..states import TRANSITIONS, Status, Transition, transition_for
 
@@ -101,7 +102,8 @@ def _record(referral: Referral, transition: Transition | None, by: User, note: s
     referral.version += 1
     referral.save()
     if after != before:
-        StatusChange.objects.create(referral=referral, from_status=before, to_status=after, by=by, note=note)
+        change = StatusChange.objects.create(referral=referral, from_status=before, to_status=after, by=by, note=note)
+        transaction.on_commit(lambda: notify.transition_made(change.pk))
     audit.record(
         actor=by,
         action=AuditAction.STATE_CHANGE if after != before else AuditAction.UPDATE,

@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from partnership.models import Organisation, Partnership, User
 from partnership.roles import Role
-from referrals.models import Referral, SinglePointOfAccess
+from referrals.models import NotAcceptedReason, Referral, SinglePointOfAccess, Status
 from referrals.services.drafts import create_draft
 from referrals.services.spa import seed_reasons
+from referrals.services.transitions import apply
+from referrals.states import TRANSITIONS
 
 from ..factories import OrganisationFactory, PartnershipFactory, PartnershipOrganisationFactory, member
 from ..governance.factories import DirectoryServiceFactory
@@ -36,8 +38,9 @@ def complete_fields(**overrides) -> dict:
     today = timezone.localdate()
     fields = {
         "urgency": "routine",
-        "child_first_name": "Sam",
-        "child_last_name": "Example",
+        "child_first_name": "Zebedee",
+        "child_last_name": "Quagmire",
+        "nhs_number": "9434765919",
         "date_of_birth": today.replace(year=today.year - 13) - datetime.timedelta(days=40),
         "year_group": "Year 8",
         "postcode": "NS1 2AB",
@@ -75,11 +78,11 @@ def make_world(name: str = "Area") -> World:
         spa=spa,
         school=school,
         other_school=other_school,
-        referrer=member(partnership, Role.SCHOOL_STAFF, organisation=school),
-        other_referrer=member(partnership, Role.SCHOOL_STAFF, organisation=other_school),
-        clinician=member(partnership, Role.DUTY_CLINICIAN, organisation=cypmhs),
-        second_clinician=member(partnership, Role.DUTY_CLINICIAN, organisation=cypmhs),
-        duty_lead=member(partnership, Role.DUTY_LEAD, organisation=cypmhs),
+        referrer=member(partnership, Role.SCHOOL_STAFF, organisation=school, totp=True),
+        other_referrer=member(partnership, Role.SCHOOL_STAFF, organisation=other_school, totp=True),
+        clinician=member(partnership, Role.DUTY_CLINICIAN, organisation=cypmhs, totp=True),
+        second_clinician=member(partnership, Role.DUTY_CLINICIAN, organisation=cypmhs, totp=True),
+        duty_lead=member(partnership, Role.DUTY_LEAD, organisation=cypmhs, totp=True),
         service=DirectoryServiceFactory(partnership=partnership, provider=cypmhs),
     )
 
@@ -92,4 +95,52 @@ def draft(world: World, **overrides) -> Referral:
         idempotency_key=str(uuid.uuid4()),
         **complete_fields(**overrides),
     )
+    return referral
+
+
+def act(world, referral, name, by=None, **details):
+    referral.refresh_from_db()
+    actor = by or (world.referrer if TRANSITIONS[name].permission.value == "submit_referrals" else world.clinician)
+    return apply(referral_id=referral.pk, by=actor, name=name, expected_version=referral.version, **details)
+
+
+DETAILS = {
+    "request_information": {"question": "Has the GP been involved?"},
+    "answer": {"answer": "Yes, seen in October."},
+    "signpost": {"explanation": "Try the school nursing drop-in first."},
+    "first_contact": {"on": None},  # filled in with today
+    "close": {"outcome": "Completed eight sessions; goals met."},
+}
+
+
+def details_for(world, name):
+    if name == "accept":
+        return {"thrive": "getting_help", "service": world.service.pk}
+    if name == "not_accept":
+        return {"reason": NotAcceptedReason.objects.filter(spa=world.spa).first().pk, "explanation": "Outside age."}
+    if name == "first_contact":
+        return {"on": timezone.localdate()}
+    return DETAILS.get(name, {})
+
+
+#: a path of transitions reaching each state from a new draft
+PATH_TO = {
+    Status.DRAFT: [],
+    Status.SUBMITTED: ["submit"],
+    Status.IN_TRIAGE: ["submit", "claim"],
+    Status.INFO_REQUESTED: ["submit", "claim", "request_information"],
+    Status.ACCEPTED: ["submit", "claim", "accept"],
+    Status.SIGNPOSTED: ["submit", "claim", "signpost"],
+    Status.NOT_ACCEPTED: ["submit", "claim", "not_accept"],
+    Status.FIRST_CONTACT: ["submit", "claim", "accept", "first_contact"],
+    Status.CLOSED: ["submit", "claim", "accept", "first_contact", "close"],
+}
+
+
+def referral_in(world, status):
+    referral = draft(world)
+    for name in PATH_TO[status]:
+        act(world, referral, name, **details_for(world, name))
+    referral.refresh_from_db()
+    assert referral.status == status
     return referral

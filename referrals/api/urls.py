@@ -1,0 +1,3 @@
+"""The referrals API under /api/v1/ (stub: the API helper replaces it)."""
+
+urlpatterns = []

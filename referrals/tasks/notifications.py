@@ -1,0 +1,1 @@
+"""Stub: the notifications helper replaces it."""
