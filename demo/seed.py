@@ -9,6 +9,7 @@ from partnership.models import Membership, Organisation, Partnership, Partnershi
 
 from . import cascade, governance
 from . import personas as p
+from . import referrals as demo_referrals
 
 LOCAL_HOSTS = {"", "localhost", "127.0.0.1", "::1"}
 
@@ -70,6 +71,7 @@ def seed_demo() -> Partnership:
         admin.save(update_fields=["is_staff", "is_superuser"])
     governance.seed(partnership, organisations, people)
     cascade.seed(partnership, organisations, people)
+    demo_referrals.seed(partnership, organisations, people)
     return partnership
 
 
