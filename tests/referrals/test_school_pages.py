@@ -548,3 +548,26 @@ def test_a_school_mh_lead_of_the_same_school_follows_the_referral(client, world)
     sign_in(client, lead)
     assert client.get(url("referrals_school_detail", world, referral)).status_code == 200
     assert referral.reference in html(client.get(url("referrals_school_list", world)))
+
+
+def test_the_list_audits_each_child_it_names(school, world):
+    drafted = draft(world)
+    sent = referral_in(world, Status.SUBMITTED)
+    school.get(url("referrals_school_list", world))
+    listed = AuditEvent.objects.filter(action=AuditAction.VIEW_CHILD_DETAILS, detail__where="school list")
+    assert sorted(int(e.object_id) for e in listed) == sorted([drafted.pk, sent.pk])
+    assert all("Zebedee" not in str(e.detail) for e in listed)
+
+
+def test_while_a_question_is_open_the_school_may_change_its_answers(school, world):
+    referral = referral_in(world, Status.INFO_REQUESTED)
+    version = referral.version
+    response = school.post(url("referrals_school_edit", world, referral, section="urgency"), {"urgency": "urgent"})
+    assert response.status_code == 302
+    assert response.url == url("referrals_school_detail", world, referral)
+    referral.refresh_from_db()
+    assert referral.urgency == "urgent" and referral.status == Status.INFO_REQUESTED
+    assert referral.version == version + 1
+    # the check page is for drafts only
+    response = school.get(url("referrals_school_check", world, referral))
+    assert response.status_code == 302 and response.url == url("referrals_school_detail", world, referral)
