@@ -1,0 +1,73 @@
+"""Access rules for the school's referral pages (see __init__.py for the shape).
+
+Nobody in the generic cast may see a child: the area lead and the steering member lack the school
+permissions (403, before any referral is looked up), the other partnership's lead gets 404.
+tests/referrals/matrix/school.py covers the school and duty roles.
+"""
+
+import uuid
+
+from partnership.models import Partnership
+from partnership.roles import Role
+from referrals.models import SinglePointOfAccess
+from referrals.services.drafts import create_draft
+from referrals.services.spa import seed_reasons
+
+from ...factories import OrganisationFactory, PartnershipOrganisationFactory, member
+from . import SIGN_IN
+
+NONE = {"lead": 403, "reader": 403, "outsider": 404, "anonymous": SIGN_IN}
+
+RULES = {
+    "referrals_school_list": ("get", NONE),
+    "referrals_start": ("get", NONE),
+    "referrals_start:post": ("post", NONE),
+    "referrals_school_detail": ("get", NONE),
+    "referrals_school_edit": ("get", NONE),
+    "referrals_school_edit:post": ("post", NONE),
+    "referrals_school_check": ("get", NONE),
+    "referrals_school_check:post": ("post", NONE),
+    "referrals_school_submitted": ("get", NONE),
+    "referrals_school_answer:post": ("post", NONE),
+    "referrals_school_message:post": ("post", NONE),
+}
+PUBLIC = set()
+
+ONE_REFERRAL = {
+    "referrals_school_detail",
+    "referrals_school_check",
+    "referrals_school_submitted",
+    "referrals_school_answer",
+    "referrals_school_message",
+}
+
+
+def _draft(partnership: Partnership):
+    """A draft of a school in `partnership`, made through the real service."""
+    cypmhs = OrganisationFactory(cypmhs=True)
+    PartnershipOrganisationFactory(partnership=partnership, organisation=cypmhs)
+    spa = SinglePointOfAccess.objects.filter(partnership=partnership).first()
+    if spa is None:
+        spa = SinglePointOfAccess.objects.create(
+            partnership=partnership,
+            provider=cypmhs,
+            name="SPA",
+            hours="9 to 5",
+            acceptance_criteria="4 to 18",
+            thresholds="Moderate",
+        )
+        seed_reasons(spa)
+    school = OrganisationFactory()
+    referrer = member(partnership, Role.SCHOOL_STAFF, organisation=school, totp=True)
+    referral, _ = create_draft(partnership=partnership, by=referrer, school=school, idempotency_key=str(uuid.uuid4()))
+    return referral
+
+
+def args(name, cast):
+    if name in ("referrals_school_list", "referrals_start"):
+        return [cast.partnership.slug]
+    if name in ONE_REFERRAL:
+        return [cast.partnership.slug, _draft(cast.partnership).pk]
+    if name == "referrals_school_edit":
+        return [cast.partnership.slug, _draft(cast.partnership).pk, "child"]
+    return None
