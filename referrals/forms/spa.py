@@ -206,7 +206,7 @@ class ShiftForm(forms.Form):
         if moment.astimezone(UTC).astimezone(COVER_TIMEZONE).replace(tzinfo=None) != moment.replace(tzinfo=None):
             self.add_error(time_field, "That time does not exist on that day because the clocks go forward")
             return None
-        return moment
+        return moment.astimezone(UTC)
 
     def clean(self):
         data = super().clean()

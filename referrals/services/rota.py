@@ -50,8 +50,9 @@ REQUIRED_COVER = RequiredCover()
 
 
 def local(day: date, at: time, tz: ZoneInfo = COVER_TIMEZONE) -> datetime:
-    """`day` at local time `at` as an aware datetime (the first of two, when the clocks go back)."""
-    return datetime.combine(day, at, tzinfo=tz)
+    """`day` at local time `at` (the first of two, when the clocks go back), in UTC: arithmetic and
+    comparisons between datetimes sharing a zoneinfo tzinfo ignore clock changes, UTC ones do not."""
+    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC)
 
 
 def required_cover(start: datetime, end: datetime, cover: RequiredCover = REQUIRED_COVER) -> list[tuple]:
