@@ -293,7 +293,7 @@ def _back_to_week(slug, moment):
 def shift_add(request, slug):
     partnership, spa = _spa(request, slug, edit=True)
     day = _parse_day(request.GET.get("date"))
-    initial = {"start_time": rota.COVER_STARTS, "end_time": rota.COVER_ENDS}
+    initial = {"start_time": f"{rota.COVER_STARTS:%H:%M}", "end_time": f"{rota.COVER_ENDS:%H:%M}"}
     if day:
         initial.update(start_date=day, end_date=day)
     form = ShiftForm(posted(request), initial=initial, memberships=rota.eligible_memberships(spa))
@@ -329,9 +329,9 @@ def shift_edit(request, slug, pk):
         "role": shift.role,
         "user": shift.user_id,
         "start_date": start.date(),
-        "start_time": start.time(),
+        "start_time": f"{start:%H:%M}",
         "end_date": end.date(),
-        "end_time": end.time(),
+        "end_time": f"{end:%H:%M}",
     }
     form = ShiftForm(posted(request), initial=initial, memberships=rota.eligible_memberships(spa))
     if request.method == "POST" and form.is_valid():
