@@ -81,7 +81,9 @@ def timeline(referral: Referral, *, for_school: bool) -> list[TimelineEntry]:
         by_school = change.from_status in ("", Status.DRAFT) or (
             change.from_status == Status.INFO_REQUESTED and change.to_status == Status.IN_TRIAGE
         )
+        note = change.note
         if for_school and not by_school:
-            who = "Duty team"
-        entries.append(TimelineEntry(change.at, f"{came_from} to {Status(change.to_status).label}", who, change.note))
+            # names and working notes stay inside the duty team; the school sees the decision itself
+            who, note = "Duty team", ""
+        entries.append(TimelineEntry(change.at, f"{came_from} to {Status(change.to_status).label}", who, note))
     return entries

@@ -117,3 +117,23 @@ def update_draft(*, referral_id: int, by: User, **values) -> Referral:
         detail={"fields": sorted(values)},  # names only: never the child's details
     )
     return referral
+
+
+@transaction.atomic
+def delete_draft(*, referral_id: int, by: User) -> None:
+    """Delete a draft that was never sent (a mistake, or a child referred another way). A sent
+    referral is never deleted: it has a history. Audited by id only."""
+    mine = Referral.objects.for_user(by, Permission.SUBMIT_REFERRALS)
+    referral = mine.select_for_update(of=("self",)).filter(pk=referral_id).first()
+    if referral is None:
+        raise PermissionDenied("You can't delete this referral.")
+    if referral.status != Status.DRAFT:
+        raise ValidationError("Only a draft that was never sent can be deleted.", code="not_a_draft")
+    audit.record(
+        actor=by,
+        action=AuditAction.DELETE,
+        obj=referral,
+        partnership=referral.partnership_id,
+        detail={"draft": True},
+    )
+    referral.delete()

@@ -13,4 +13,5 @@ urlpatterns = [
     path(f"{P}<int:pk>/submitted/", school.submitted, name="referrals_school_submitted"),
     path(f"{P}<int:pk>/answer/", school.answer, name="referrals_school_answer"),
     path(f"{P}<int:pk>/messages/", school.message, name="referrals_school_message"),
+    path(f"{P}<int:pk>/delete/", school.delete, name="referrals_school_delete"),
 ]

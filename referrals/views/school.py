@@ -351,3 +351,18 @@ def message(request, slug, pk):
             messages.success(request, "Your message has been sent to the duty team.")
             return redirect(reverse("referrals_school_detail", kwargs={"slug": slug, "pk": referral.pk}) + "#messages")
     return _detail(request, partnership, referral, message_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def delete(request, slug, pk):
+    """Delete a draft that was never sent: a confirmation page, then the POST."""
+    partnership = partnership_for(request, slug, SUBMIT)
+    referral = _referral(request, partnership, pk, SUBMIT)
+    if referral.status != Status.DRAFT:
+        messages.error(request, "Only a draft that was never sent can be deleted.")
+        return redirect("referrals_school_detail", slug=slug, pk=referral.pk)
+    if request.method == "POST":
+        drafts.delete_draft(referral_id=referral.pk, by=request.user)
+        messages.success(request, "The draft referral was deleted.")
+        return redirect("referrals_school_list", slug=slug)
+    return render(request, "referrals/school/delete.jinja", {"partnership": partnership, "referral": referral})

@@ -571,3 +571,35 @@ def test_while_a_question_is_open_the_school_may_change_its_answers(school, worl
     # the check page is for drafts only
     response = school.get(url("referrals_school_check", world, referral))
     assert response.status_code == 302 and response.url == url("referrals_school_detail", world, referral)
+
+
+# --- deleting a draft -------------------------------------------------------------------------
+
+
+def test_a_draft_is_deleted_after_a_confirmation_and_the_deletion_is_audited(school, world):
+    referral = empty_draft(world)
+    page = school.get(url("referrals_school_delete", world, referral))
+    assert page.status_code == 200
+    assert "cannot be undone" in html(page)
+    assert Referral.objects.filter(pk=referral.pk).exists()  # the GET only asks
+    response = school.post(url("referrals_school_delete", world, referral))
+    assert response.status_code == 302
+    assert response.url == url("referrals_school_list", world)
+    assert not Referral.objects.filter(pk=referral.pk).exists()
+    event = AuditEvent.objects.get(action=AuditAction.DELETE, object_id=str(referral.pk))
+    assert event.detail == {"draft": True}
+
+
+def test_a_sent_referral_is_never_deleted(school, world):
+    referral = referral_in(world, Status.SUBMITTED)
+    response = school.post(url("referrals_school_delete", world, referral))
+    assert response.status_code == 302
+    assert response.url == url("referrals_school_detail", world, referral)
+    assert Referral.objects.filter(pk=referral.pk).exists()
+
+
+def test_another_schools_staff_cannot_delete_a_draft(client, world):
+    referral = empty_draft(world)
+    sign_in(client, world.other_referrer)
+    assert client.post(url("referrals_school_delete", world, referral)).status_code == 404
+    assert Referral.objects.filter(pk=referral.pk).exists()

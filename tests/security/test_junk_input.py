@@ -38,6 +38,16 @@ PARAMS = [
     "partnership",
     "include_inactive",
     "new",
+    "week",
+    "date",
+    "urgency",
+    "school",
+    "min_days",
+    "max_days",
+    "clock",
+    "claimed_by",
+    "open",
+    "ordering",
 ]
 RULES = all_rules()
 GETS = sorted(rule for rule, (method, expected) in RULES.items() if method == "get" and expected.get("lead"))

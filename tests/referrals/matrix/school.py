@@ -35,10 +35,12 @@ MATRIX = {
     "referrals_school_submitted": ("get", REFERRAL_PAGE),
     "referrals_school_answer:post": ("post", REFERRAL_PAGE),
     "referrals_school_message:post": ("post", REDIRECT),
+    "referrals_school_delete": ("get", REFERRAL_PAGE),
+    "referrals_school_delete:post": ("post", REDIRECT),
 }
 DATA = {"referrals_school_message:post": {"body": "A short message."}}
 
-DRAFT_PAGES = {"referrals_school_edit", "referrals_school_check"}
+DRAFT_PAGES = {"referrals_school_edit", "referrals_school_check", "referrals_school_delete"}
 REFERRAL_PAGES = {
     "referrals_school_detail",
     "referrals_school_submitted",
@@ -53,7 +55,7 @@ def args(name, cast):
         return [slug]
     if name == "referrals_school_edit":
         return [slug, cast.referral("draft").pk, "child"]
-    if name == "referrals_school_check":
+    if name in ("referrals_school_check", "referrals_school_delete"):
         return [slug, cast.referral("draft").pk]
     if name == "referrals_school_answer":
         return [slug, cast.referral("info_requested").pk]

@@ -30,6 +30,8 @@ RULES = {
     "referrals_school_submitted": ("get", NONE),
     "referrals_school_answer:post": ("post", NONE),
     "referrals_school_message:post": ("post", NONE),
+    "referrals_school_delete": ("get", NONE),
+    "referrals_school_delete:post": ("post", NONE),
 }
 PUBLIC = set()
 
@@ -39,6 +41,7 @@ ONE_REFERRAL = {
     "referrals_school_submitted",
     "referrals_school_answer",
     "referrals_school_message",
+    "referrals_school_delete",
 }
 
 
