@@ -129,7 +129,14 @@ class QueueFilter(django_filters.FilterSet):
 
 
 def queue_choices_for(spa):
-    """The schools that have referred to `spa` and its duty staff, for the filter's choices."""
+    """The schools that have referred to `spa`, and its duty staff (active members of the provider
+    with a duty role), for the filter's choices."""
+    from partnership.models import Membership
+    from partnership.roles import Permission, permissions_for
+
     schools = Organisation.objects.filter(referrals__spa=spa).distinct().order_by("name")
-    clinicians = User.objects.filter(claimed_referrals__spa=spa).distinct().order_by("full_name", "email")
-    return schools, list(clinicians)
+    memberships = Membership.objects.filter(
+        partnership_id=spa.partnership_id, organisation_id=spa.provider_id, is_active=True, user__is_active=True
+    ).select_related("user")
+    people = {m.user for m in memberships if Permission.TRIAGE_REFERRALS in permissions_for(m.roles)}
+    return schools, sorted(people, key=lambda u: ((u.full_name or u.email).lower(), u.pk))

@@ -271,7 +271,7 @@ class FirstContactForm(VersionedForm):
         self.initial.setdefault("on", timezone.localdate().isoformat())
 
     def service_details(self) -> dict:
-        return {"on": self.cleaned_data["on"]}
+        return {"on": self.cleaned_data["on"], "contact_by": self.cleaned_data["by"]}
 
 
 class CloseForm(VersionedForm):

@@ -261,14 +261,24 @@ def _prepare_not_accept(referral: Referral, by: User, *, reason=None, explanatio
     _decided(referral, by, explanation)
 
 
-def _prepare_first_contact(referral: Referral, by: User, *, on: date | None = None) -> None:
+def _prepare_first_contact(referral: Referral, by: User, *, on: date | None = None, contact_by=None) -> None:
+    """`contact_by` (a user or their id; default `by`) must be duty staff who can triage the referral."""
+    who = by
+    if contact_by not in (None, ""):
+        pk = contact_by.pk if isinstance(contact_by, User) else _id(contact_by)
+        who = User.objects.filter(pk=pk, is_active=True).first() if pk else None
+        if (
+            who is None
+            or not Referral.objects.for_user(who, Permission.TRIAGE_REFERRALS).filter(pk=referral.pk).exists()
+        ):
+            raise ValidationError({"contact_by": "Choose a member of this duty team"}, code="invalid")
     if on is None:
         raise ValidationError({"on": "Enter the date of first contact"}, code="required")
     if on > timezone.localdate():
         raise ValidationError({"on": "The date of first contact must be today or in the past"}, code="invalid")
     if on < timezone.localdate(referral.submitted_at):
         raise ValidationError({"on": "The date of first contact can't be before the referral was submitted"})
-    referral.first_contact_on, referral.first_contact_by = on, by
+    referral.first_contact_on, referral.first_contact_by = on, who
 
 
 def _prepare_close(referral: Referral, by: User, *, outcome: str = "") -> None:

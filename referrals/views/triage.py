@@ -14,7 +14,6 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -275,21 +274,18 @@ def _parse_moment(text: str) -> datetime | None:
     return moment if timezone.is_aware(moment) else None
 
 
-def _act(request, partnership, referral, name, form, *, success_url=None, after=None, template=None):
+def _act(request, partnership, referral, name, form, *, success_url=None, template=None):
     """Validate `form`, call the service and redirect; else re-show the page with why not."""
     if not form.is_valid():
         return _again(request, partnership, referral, name, form, template=template)
     try:
-        with transaction.atomic():
-            changed = transitions.apply(
-                referral_id=referral.pk,
-                by=request.user,
-                name=name,
-                expected_version=form.cleaned_data["version"],
-                **form.service_details(),
-            )
-            if after is not None:
-                after(changed)
+        transitions.apply(
+            referral_id=referral.pk,
+            by=request.user,
+            name=name,
+            expected_version=form.cleaned_data["version"],
+            **form.service_details(),
+        )
     except transitions.StaleVersion as error:
         current = _referral_or_404(request, partnership, error.current.pk)
         stale = _what_changed(request, form, current, name)
@@ -345,15 +341,7 @@ def decide(request, slug, pk, decision):
 @require_POST
 def first_contact(request, slug, pk):
     partnership, referral, form = _posted_form(request, slug, pk, FirstContactForm, "first_contact")
-
-    def record_who(changed):
-        # The service records the person acting as the one who made contact; when the form names
-        # another duty staff member of the SPA, record them instead, in the same transaction.
-        who = form.cleaned_data["by"]
-        if who.pk != request.user.pk:
-            _referrals(request, partnership).filter(pk=changed.pk).update(first_contact_by=who)
-
-    return _act(request, partnership, referral, "first_contact", form, after=record_who)
+    return _act(request, partnership, referral, "first_contact", form)
 
 
 @require_http_methods(["GET", "POST"])
