@@ -8,7 +8,6 @@ the referral but not change it. Each action is sent with the right If-Match and 
 claim or release then succeeds (200), the others are 400 (their fields are required).
 """
 
-
 ANONYMOUS = 401  # the API answers 401, never a redirect to sign in
 QUEUE = {
     "school_a": 403,
