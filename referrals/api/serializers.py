@@ -22,6 +22,17 @@ DUTY_TEAM = "Duty team"
 MAX_TEXT = 10_000
 
 
+@extend_schema_field({"type": "string", "description": "The referral's status: " + ", ".join(Status.values) + "."})
+class StatusField(serializers.CharField):
+    """A status. Its values are listed in words: an enum here would clash with other apps' `status`
+    enums in the schema (needing ENUM_NAME_OVERRIDES in the settings)."""
+
+
+@extend_schema_field({"type": "string", "enum": Thrive.values})
+class ThriveCodeField(serializers.CharField):
+    """A THRIVE grouping's code, described inline (the directory's schema names the same enum)."""
+
+
 def _name(user) -> str:
     return (user.full_name or user.email) if user is not None else ""
 
@@ -59,6 +70,7 @@ class QueueItemSerializer(serializers.ModelSerializer):
     """One referral in the duty team's queue: no child's details (the detail endpoint has them)."""
 
     school = SchoolSerializer()
+    status = StatusField()
     days_waiting = serializers.IntegerField(help_text="Days from submission to first contact, or to today.")
     clock = serializers.ChoiceField(
         choices=Clock.choices, help_text="The four-week clock: meaningful while the referral is open."
@@ -194,7 +206,7 @@ class ReferralSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     reference = serializers.CharField(help_text="e.g. SPA-2026-000123; empty for a draft.")
-    status = serializers.ChoiceField(choices=Status.choices)
+    status = StatusField()
     status_label = serializers.CharField()
     version = serializers.IntegerField(help_text="The ETag's value: send it back in If-Match.")
     partnership = serializers.CharField(help_text="The partnership's slug.")
@@ -268,6 +280,7 @@ class ReferralSerializer(serializers.Serializer):
 
 class HistoryEntrySerializer(serializers.ModelSerializer):
     from_status = serializers.CharField(help_text="Empty for the first row (a new draft).")
+    to_status = StatusField()
     by = serializers.SerializerMethodField()
 
     class Meta:
@@ -424,7 +437,7 @@ def differs(referral: Referral, values: dict) -> list[str]:
 
 # --- reference lists ---------------------------------------------------------------------------
 class ThriveGroupingSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=Thrive.choices)
+    code = ThriveCodeField()
     label = serializers.CharField()
     description = serializers.CharField()
 
