@@ -1,0 +1,71 @@
+"""Access rules for the referrals API (see __init__.py for the shape).
+
+The generic cast holds no referral role: the area lead, the steering member and the outsider get
+403 on the queue, on creating and on the reference lists (they neither triage nor refer), and 404
+on one referral (they cannot see it: not even that it exists). What the roles that do handle
+referrals get is in tests/referrals/matrix/api.py; statuses of real bodies in
+tests/api/test_referrals_api.py.
+"""
+
+import uuid
+
+from partnership.roles import Role
+from referrals.models import SinglePointOfAccess
+from referrals.services.drafts import create_draft
+from referrals.services.spa import seed_reasons
+from referrals.services.transitions import apply
+
+from ...factories import OrganisationFactory, PartnershipOrganisationFactory, member
+from ...referrals.factories import complete_fields
+
+NOT_HERS = {"lead": 403, "reader": 403, "outsider": 403, "anonymous": 401}
+ONE_REFERRAL = {"lead": 404, "reader": 404, "outsider": 404, "anonymous": 401}
+
+RULES = {
+    "api_referrals": ("get", NOT_HERS),
+    "api_referrals:post": ("post", NOT_HERS),
+    "api_referral_detail": ("get", ONE_REFERRAL),
+    "api_referral_history": ("get", ONE_REFERRAL),
+    "api_referral_claim:post": ("post", ONE_REFERRAL),
+    "api_referral_release:post": ("post", ONE_REFERRAL),
+    "api_referral_triage:post": ("post", ONE_REFERRAL),
+    "api_referral_request_information:post": ("post", ONE_REFERRAL),
+    "api_referral_first_contact:post": ("post", ONE_REFERRAL),
+    "api_referral_close:post": ("post", ONE_REFERRAL),
+    "api_reference_thrive": ("get", NOT_HERS),
+    "api_reference_reasons": ("get", NOT_HERS),
+    "api_reference_services": ("get", NOT_HERS),
+}
+PUBLIC = set()
+
+
+def submitted_referral(partnership):
+    """A submitted referral in `partnership`, through the real services (its SPA made if needed)."""
+    spa = SinglePointOfAccess.objects.filter(partnership=partnership).first()
+    if spa is None:
+        cypmhs = OrganisationFactory(cypmhs=True)
+        PartnershipOrganisationFactory(partnership=partnership, organisation=cypmhs)
+        spa = SinglePointOfAccess.objects.create(
+            partnership=partnership,
+            provider=cypmhs,
+            name="SPA",
+            hours="9 to 5",
+            acceptance_criteria="-",
+            thresholds="-",
+        )
+        seed_reasons(spa)
+    school = OrganisationFactory()
+    PartnershipOrganisationFactory(partnership=partnership, organisation=school)
+    referrer = member(partnership, Role.SCHOOL_STAFF, organisation=school, totp=True)
+    referral, _ = create_draft(
+        partnership=partnership, by=referrer, school=school, idempotency_key=str(uuid.uuid4()), **complete_fields()
+    )
+    return apply(referral_id=referral.pk, by=referrer, name="submit", expected_version=referral.version)
+
+
+def args(name, cast):
+    if name in ("api_referrals", "api_reference_thrive", "api_reference_reasons", "api_reference_services"):
+        return []
+    if name.startswith("api_referral_"):
+        return [submitted_referral(cast.partnership).pk]
+    return None
