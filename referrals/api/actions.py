@@ -165,8 +165,8 @@ class FirstContact(_Transition):
         "the date is required, not in the future and not before submission",
     )
     def post(self, request, pk):
-        """Record the date of first contact with an accepted referral (recorded as made by the
-        caller). This stops the waiting-time clock."""
+        """Record the date of first contact with an accepted referral, and who made it (`contact_by`,
+        a member of the SPA's duty team; default the caller). This stops the waiting-time clock."""
         return super().post(request, pk)
 
 

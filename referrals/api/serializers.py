@@ -356,12 +356,19 @@ class RequestInformationSerializer(NoteSerializer):
 
 class FirstContactSerializer(NoteSerializer):
     on = serializers.DateField(
-        help_text="The date of first contact (today or earlier); recorded as by the caller.",
+        help_text="The date of first contact (today or earlier).",
         error_messages={
             "required": "Enter the date of first contact",
             "null": "Enter the date of first contact",
             "invalid": "Enter the date of first contact as YYYY-MM-DD",
         },
+    )
+    contact_by = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The id of the duty team member who made the contact (default: the caller).",
     )
 
 

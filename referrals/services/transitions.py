@@ -74,10 +74,8 @@ def _locked(referral_id: int, by: User, permission: Permission) -> Referral:
 
 
 def _refuse(referral: Referral, name: str) -> ValidationError:
-    return ValidationError(
-        {"status": f"A referral that is {referral.get_status_display().lower()} can't be {VERBS.get(name, name)}."},
-        code="invalid_transition",
-    )
+    message = f"A referral that is {referral.get_status_display().lower()} can't be {VERBS.get(name, name)}."
+    return ValidationError({"status": ValidationError(message, code="invalid_transition")})
 
 
 VERBS = {

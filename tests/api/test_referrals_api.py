@@ -527,3 +527,17 @@ def test_arbitrary_json_to_create_gives_201_or_200_or_400_with_field_errors(clie
             isinstance(messages, list) and all(isinstance(m, str) for m in messages)
             for messages in error["errors"].values()
         )
+
+
+def test_first_contact_names_another_member_of_the_duty_team_and_no_one_else(client, world):
+    headers = token(world.clinician)
+    accepted = referral_in(world, Status.ACCEPTED)
+    today = timezone.localdate().isoformat()
+    for outsider in (world.referrer.pk, 2**31 - 1):
+        body = {"on": today, "contact_by": outsider}
+        response = post(client, "api_referral_first_contact", accepted.pk, headers, body, accepted.etag)
+        assert response.status_code == 400 and set(response.json()["errors"]) == {"contact_by"}
+    body = {"on": today, "contact_by": world.second_clinician.pk}
+    response = post(client, "api_referral_first_contact", accepted.pk, headers, body, accepted.etag)
+    assert response.status_code == 200
+    assert response.json()["decision"]["first_contact_by"]["id"] == world.second_clinician.pk
