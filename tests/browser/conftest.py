@@ -79,3 +79,17 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
         for v in result["violations"]
         if v["impact"] in impacts
     ]
+
+
+def sign_in_with_code(page, base, email, *, password, totp_secret):
+    """Sign in through the real pages: password, then the two-factor code; lands on home."""
+    import pyotp
+
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/accounts/2fa/authenticate/")
+    page.get_by_label("Security code").fill(pyotp.TOTP(totp_secret).now())
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(f"{base}/")

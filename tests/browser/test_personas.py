@@ -8,7 +8,7 @@ from demo.personas import DEMO_TOTP_SECRET, PERSONAS, persona_email
 from demo.seed import seed_demo
 from partnership.roles import Permission, Role
 
-from .conftest import axe_violations
+from .conftest import axe_violations, sign_in_with_code
 
 
 @pytest.fixture
@@ -19,13 +19,7 @@ def demo(transactional_db):
 def sign_in(page, base_url, email):
     page.goto(f"{base_url}/")
     assert page.url.startswith(f"{base_url}/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(settings.DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/accounts/2fa/authenticate/")
-    page.get_by_label("Security code").fill(pyotp.TOTP(DEMO_TOTP_SECRET).now())
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(f"{base_url}/")
+    sign_in_with_code(page, base_url, email, password=settings.DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
 
 
 @pytest.mark.parametrize(("local_part", "role"), [(p[0], p[2]) for p in PERSONAS], ids=[p[0] for p in PERSONAS])

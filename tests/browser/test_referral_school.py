@@ -4,7 +4,6 @@ checks the answers, sends the referral and sees its reference. Another school's 
 
 import re
 
-import pyotp
 import pytest
 from django.utils import timezone
 
@@ -12,7 +11,7 @@ from referrals.models import Referral, Status, StatusChange
 
 from ..factories import TEST_PASSWORD, TEST_TOTP_SECRET
 from ..referrals.factories import make_world
-from .conftest import axe_violations
+from .conftest import axe_violations, sign_in_with_code
 
 
 @pytest.fixture
@@ -21,14 +20,7 @@ def world(transactional_db):
 
 
 def sign_in(page, base, user):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/accounts/2fa/authenticate/")
-    page.get_by_label("Security code").fill(pyotp.TOTP(TEST_TOTP_SECRET).now())
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(f"{base}/")
+    sign_in_with_code(page, base, user.email, password=TEST_PASSWORD, totp_secret=TEST_TOTP_SECRET)
 
 
 def assert_accessible(page):
@@ -39,41 +31,22 @@ def save_and_continue(page):
     page.get_by_role("button", name=re.compile(r"^Save and (continue|check your answers)$")).click()
 
 
-def test_a_school_member_submits_a_referral_after_fixing_an_invalid_nhs_number(page, live_server, world):
-    base = live_server.url
-    slug = world.partnership.slug
-    sign_in(page, base, world.referrer)
-
-    page.goto(f"{base}/partnerships/{slug}/referrals/school/")
-    assert "Your school has not sent any referrals yet." in page.locator("main").inner_text()
-    page.get_by_role("link", name="Start a referral").click()
-    main = page.locator("main").inner_text()
-    assert "An emergency is not a referral" in main and "999" in main
-    assert world.spa.acceptance_criteria in main
-    assert_accessible(page)
-    page.get_by_role("button", name="Start a referral").click()
-
-    # About the child, with a mistyped NHS number
-    page.wait_for_url("**/edit/child/")
-    page.get_by_label("First name").fill("Zebedee")
-    page.get_by_label("Last name").fill("Quagmire")
+def fill_child(page, *, nhs_number: str, first_name: str = "Zebedee", last_name: str = "Quagmire"):
+    """The child's page of the SBARD form, then Save and continue."""
     today = timezone.localdate()
+    page.get_by_label("First name").fill(first_name)
+    page.get_by_label("Last name").fill(last_name)
     page.get_by_label("Date of birth").fill(today.replace(year=today.year - 12, day=1).isoformat())
-    page.get_by_label("NHS number (optional)").fill("943 476 5918")
+    page.get_by_label("NHS number (optional)").fill(nhs_number)
     page.get_by_label("Girl or young woman").check()
     page.get_by_label("Year group").select_option("Year 7")
     page.get_by_label("Home postcode").fill("ns1 2ab")
     save_and_continue(page)
-    summary = page.locator(".nhsuk-error-summary")
-    assert summary.is_visible()
-    assert "Enter a valid NHS number: this one has a typing error" in summary.inner_text()
-    assert page.title().startswith("Error:")
-    assert_accessible(page)
-    summary.get_by_role("link", name="Enter a valid NHS number").click()
-    assert page.evaluate("document.activeElement.id") == "id_nhs_number"
-    page.get_by_label("NHS number (optional)").fill("943 476 5919")
-    save_and_continue(page)
 
+
+def fill_remaining_sections(page):
+    """Urgency to consent, each with Save and continue; ends on check your answers."""
+    today = timezone.localdate()
     page.wait_for_url("**/edit/urgency/")
     page.get_by_label("Routine").check()
     save_and_continue(page)
@@ -103,6 +76,36 @@ def test_a_school_member_submits_a_referral_after_fixing_an_invalid_nhs_number(p
     page.locator("input[name=consent_share_outcome][value=yes]").check()
     page.get_by_label("Date consent was given").fill(today.isoformat())
     save_and_continue(page)
+
+
+def test_a_school_member_submits_a_referral_after_fixing_an_invalid_nhs_number(page, live_server, world):
+    base = live_server.url
+    slug = world.partnership.slug
+    sign_in(page, base, world.referrer)
+
+    page.goto(f"{base}/partnerships/{slug}/referrals/school/")
+    assert "Your school has not sent any referrals yet." in page.locator("main").inner_text()
+    page.get_by_role("link", name="Start a referral").click()
+    main = page.locator("main").inner_text()
+    assert "An emergency is not a referral" in main and "999" in main
+    assert world.spa.acceptance_criteria in main
+    assert_accessible(page)
+    page.get_by_role("button", name="Start a referral").click()
+
+    # About the child, with a mistyped NHS number
+    page.wait_for_url("**/edit/child/")
+    fill_child(page, nhs_number="943 476 5918")
+    summary = page.locator(".nhsuk-error-summary")
+    assert summary.is_visible()
+    assert "Enter a valid NHS number: this one has a typing error" in summary.inner_text()
+    assert page.title().startswith("Error:")
+    assert_accessible(page)
+    summary.get_by_role("link", name="Enter a valid NHS number").click()
+    assert page.evaluate("document.activeElement.id") == "id_nhs_number"
+    page.get_by_label("NHS number (optional)").fill("943 476 5919")
+    save_and_continue(page)
+
+    fill_remaining_sections(page)
 
     page.wait_for_url("**/check/")
     main = page.locator("main").inner_text()

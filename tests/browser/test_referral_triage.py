@@ -1,14 +1,13 @@
 """Triage in headless Chromium: a duty clinician finds a submitted referral in the queue, claims
 it, accepts it with a THRIVE grouping and a service from the directory, and sees the status change."""
 
-import pyotp
 import pytest
 
 from referrals.models import Referral, Status
 
 from ..factories import TEST_PASSWORD, TEST_TOTP_SECRET
 from ..referrals.factories import make_world, referral_in
-from .conftest import axe_violations
+from .conftest import axe_violations, sign_in_with_code
 
 
 @pytest.fixture
@@ -17,14 +16,7 @@ def world(transactional_db):
 
 
 def sign_in(page, base, user):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/accounts/2fa/authenticate/")
-    page.get_by_label("Security code").fill(pyotp.TOTP(TEST_TOTP_SECRET).now())
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_url(f"{base}/")
+    sign_in_with_code(page, base, user.email, password=TEST_PASSWORD, totp_secret=TEST_TOTP_SECRET)
 
 
 def test_a_duty_clinician_claims_and_accepts_a_referral(page, live_server, world):
