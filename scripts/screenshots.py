@@ -2,9 +2,9 @@
 
     .venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000]
 
-Signs in as the demo area lead with the documented demo password and two-factor secret, visits
-the key governance and CASCADE pages, and saves each at half scale (640 pixels wide; at most the first 2,000
-CSS pixels of the page).
+Signs in as the demo area lead, duty clinician and school member with the documented demo password
+and two-factor secret, visits the key governance, CASCADE and referrals pages, and saves each at half
+scale (640 pixels wide; at most the first 2,000 CSS pixels of the page).
 """
 
 import os
@@ -42,32 +42,60 @@ PAGES = [
     ("cascade-benchmarks", f"{P}/cascade/results/benchmarks/?round=1"),
     ("cascade-attendance", f"{P}/cascade/attendance/"),
 ]
+FIRST_REFERENCE = "css=td a[href*='/referrals/']"  # the first referral of a list
+PAGES_BY_PERSONA = {
+    "area.lead": PAGES,
+    "duty.clinician": [
+        ("referrals-home", f"{P}/referrals/"),
+        ("referrals-queue", f"{P}/referrals/triage/?open=on"),
+        ("referrals-triage", f"{P}/referrals/triage/?claimed_by=nobody", FIRST_REFERENCE),
+        ("referrals-rota", f"{P}/referrals/rota/", "Next week"),
+    ],
+    "school.staff": [
+        ("referrals-start", f"{P}/referrals/school/new/"),
+        ("referrals-school-list", f"{P}/referrals/school/"),
+        ("referrals-school-detail", f"{P}/referrals/school/", FIRST_REFERENCE + ":not([href$='/check/'])"),
+    ],
+}
+
+
+def sign_in(page, email):
+    page.goto(f"{BASE}/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Security code").fill(pyotp.TOTP(TOTP).now())
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(f"{BASE}/")
+
+
+def follow(page, text):
+    if text.startswith("css="):
+        page.locator(text.removeprefix("css=")).first.click()
+    else:
+        page.get_by_role("link", name=text, exact=True).first.click()
 
 
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, device_scale_factor=0.5)
-        page.goto(f"{BASE}/accounts/login/")
-        page.get_by_label("Email address").fill("area.lead@northshire.example")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.get_by_label("Security code").fill(pyotp.TOTP(TOTP).now())
-        page.get_by_role("button", name="Continue").click()
-        page.wait_for_url(f"{BASE}/")
-        for name, path, *link in PAGES:
-            if path is None:
-                page.get_by_role("link", name="Compare versions").click()
-            else:
-                page.goto(f"{BASE}{path}")
-                for text in link:  # follow these links in turn
-                    page.get_by_role("link", name=text, exact=True).first.click()
-            page.wait_for_load_state("load")
-            height = min(page.evaluate("document.body.scrollHeight"), 2000)
-            clip = {"x": 0, "y": 0, "width": 1280, "height": height}
-            page.screenshot(path=str(OUT / f"{name}.png"), full_page=True, clip=clip)
-            print(f"docs/screenshots/{name}.png  {page.url}")
+        for persona, pages in PAGES_BY_PERSONA.items():
+            page = browser.new_page(viewport={"width": 1280, "height": 900}, device_scale_factor=0.5)
+            sign_in(page, f"{persona}@northshire.example")
+            for name, path, *link in pages:
+                if path is None:
+                    page.get_by_role("link", name="Compare versions").click()
+                else:
+                    page.goto(f"{BASE}{path}")
+                    for text in link:  # follow these links in turn
+                        follow(page, text)
+                page.wait_for_load_state("load")
+                height = min(page.evaluate("document.body.scrollHeight"), 2000)
+                clip = {"x": 0, "y": 0, "width": 1280, "height": height}
+                page.screenshot(path=str(OUT / f"{name}.png"), full_page=True, clip=clip)
+                print(f"docs/screenshots/{name}.png  {page.url}")
+            page.close()
         browser.close()
 
 

@@ -144,3 +144,42 @@ def referral_in(world, status):
     referral.refresh_from_db()
     assert referral.status == status
     return referral
+
+
+def spa_in(partnership: Partnership) -> SinglePointOfAccess:
+    """The partnership's SPA, set up (run by a new CYPMHS member, default reasons) if it has none."""
+    spa = SinglePointOfAccess.objects.filter(partnership=partnership).first()
+    if spa is not None:
+        return spa
+    provider = OrganisationFactory(cypmhs=True)
+    PartnershipOrganisationFactory(partnership=partnership, organisation=provider)
+    spa = SinglePointOfAccess.objects.create(
+        partnership=partnership,
+        provider=provider,
+        name="Own CYPMHS single point of access",
+        channels=["online"],
+        hours="Monday to Friday, 9am to 5pm",
+        acceptance_criteria="Aged 4 to 18.",
+        thresholds="Moderate to severe.",
+    )
+    seed_reasons(spa)
+    return spa
+
+
+def referral_from_a_new_school(partnership: Partnership, *, submit: bool = True, **fields) -> Referral:
+    """A complete referral (submitted, or a draft) from a new school of `partnership`, through the
+    real services; gives the partnership an SPA first if it has none."""
+    spa_in(partnership)
+    school = OrganisationFactory()
+    PartnershipOrganisationFactory(partnership=partnership, organisation=school)
+    referrer = member(partnership, Role.SCHOOL_STAFF, organisation=school, totp=True)
+    referral, _ = create_draft(
+        partnership=partnership,
+        by=referrer,
+        school=school,
+        idempotency_key=str(uuid.uuid4()),
+        **complete_fields(**fields),
+    )
+    if not submit:
+        return referral
+    return apply(referral_id=referral.pk, by=referrer, name="submit", expected_version=referral.version)

@@ -7,16 +7,7 @@ referrals get is in tests/referrals/matrix/api.py; statuses of real bodies in
 tests/api/test_referrals_api.py.
 """
 
-import uuid
-
-from partnership.roles import Role
-from referrals.models import SinglePointOfAccess
-from referrals.services.drafts import create_draft
-from referrals.services.spa import seed_reasons
-from referrals.services.transitions import apply
-
-from ...factories import OrganisationFactory, PartnershipOrganisationFactory, member
-from ...referrals.factories import complete_fields
+from ...referrals.factories import referral_from_a_new_school
 
 NOT_HERS = {"lead": 403, "reader": 403, "outsider": 403, "anonymous": 401}
 ONE_REFERRAL = {"lead": 404, "reader": 404, "outsider": 404, "anonymous": 401}
@@ -40,27 +31,7 @@ PUBLIC = set()
 
 
 def submitted_referral(partnership):
-    """A submitted referral in `partnership`, through the real services (its SPA made if needed)."""
-    spa = SinglePointOfAccess.objects.filter(partnership=partnership).first()
-    if spa is None:
-        cypmhs = OrganisationFactory(cypmhs=True)
-        PartnershipOrganisationFactory(partnership=partnership, organisation=cypmhs)
-        spa = SinglePointOfAccess.objects.create(
-            partnership=partnership,
-            provider=cypmhs,
-            name="SPA",
-            hours="9 to 5",
-            acceptance_criteria="-",
-            thresholds="-",
-        )
-        seed_reasons(spa)
-    school = OrganisationFactory()
-    PartnershipOrganisationFactory(partnership=partnership, organisation=school)
-    referrer = member(partnership, Role.SCHOOL_STAFF, organisation=school, totp=True)
-    referral, _ = create_draft(
-        partnership=partnership, by=referrer, school=school, idempotency_key=str(uuid.uuid4()), **complete_fields()
-    )
-    return apply(referral_id=referral.pk, by=referrer, name="submit", expected_version=referral.version)
+    return referral_from_a_new_school(partnership)
 
 
 def args(name, cast):

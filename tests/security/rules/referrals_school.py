@@ -5,15 +5,9 @@ permissions (403, before any referral is looked up), the other partnership's lea
 tests/referrals/matrix/school.py covers the school and duty roles.
 """
 
-import uuid
-
 from partnership.models import Partnership
-from partnership.roles import Role
-from referrals.models import SinglePointOfAccess
-from referrals.services.drafts import create_draft
-from referrals.services.spa import seed_reasons
 
-from ...factories import OrganisationFactory, PartnershipOrganisationFactory, member
+from ...referrals.factories import referral_from_a_new_school
 from . import SIGN_IN
 
 NONE = {"lead": 403, "reader": 403, "outsider": 404, "anonymous": SIGN_IN}
@@ -46,24 +40,8 @@ ONE_REFERRAL = {
 
 
 def _draft(partnership: Partnership):
-    """A draft of a school in `partnership`, made through the real service."""
-    cypmhs = OrganisationFactory(cypmhs=True)
-    PartnershipOrganisationFactory(partnership=partnership, organisation=cypmhs)
-    spa = SinglePointOfAccess.objects.filter(partnership=partnership).first()
-    if spa is None:
-        spa = SinglePointOfAccess.objects.create(
-            partnership=partnership,
-            provider=cypmhs,
-            name="SPA",
-            hours="9 to 5",
-            acceptance_criteria="4 to 18",
-            thresholds="Moderate",
-        )
-        seed_reasons(spa)
-    school = OrganisationFactory()
-    referrer = member(partnership, Role.SCHOOL_STAFF, organisation=school, totp=True)
-    referral, _ = create_draft(partnership=partnership, by=referrer, school=school, idempotency_key=str(uuid.uuid4()))
-    return referral
+    """A draft of a new school in `partnership`, made through the real service."""
+    return referral_from_a_new_school(partnership, submit=False)
 
 
 def args(name, cast):

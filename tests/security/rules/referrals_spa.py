@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from partnership.roles import Role
 from referrals.models import NotAcceptedReason, RotaShift, SinglePointOfAccess
-from referrals.services.spa import seed_reasons
 
 from ...factories import OrganisationFactory, PartnershipOrganisationFactory, member
+from ...referrals.factories import spa_in
 from . import SIGN_IN
 
 READ = {"lead": 200, "reader": 200, "outsider": 404, "anonymous": SIGN_IN}
@@ -49,22 +49,7 @@ SHIFT_URLS = {"referrals_shift_edit", "referrals_shift_delete"}
 
 
 def make_spa(partnership) -> SinglePointOfAccess:
-    spa = SinglePointOfAccess.objects.filter(partnership=partnership).first()
-    if spa:
-        return spa
-    provider = OrganisationFactory(cypmhs=True)
-    PartnershipOrganisationFactory(partnership=partnership, organisation=provider)
-    spa = SinglePointOfAccess.objects.create(
-        partnership=partnership,
-        provider=provider,
-        name="Own CYPMHS single point of access",
-        channels=["online"],
-        hours="Monday to Friday, 9am to 5pm",
-        acceptance_criteria="Aged 4 to 18.",
-        thresholds="Moderate to severe.",
-    )
-    seed_reasons(spa)
-    return spa
+    return spa_in(partnership)
 
 
 def args(name, cast):

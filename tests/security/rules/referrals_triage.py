@@ -7,16 +7,7 @@ and a submitted referral, so the 404 is for a referral that exists. The roles wh
 covered by tests/referrals/matrix/triage.py.
 """
 
-import uuid
-
-from partnership.roles import Role
-from referrals.models import SinglePointOfAccess
-from referrals.services.drafts import create_draft
-from referrals.services.spa import seed_reasons
-from referrals.services.transitions import apply
-
-from ...factories import OrganisationFactory, PartnershipOrganisationFactory, member
-from ...referrals.factories import complete_fields
+from ...referrals.factories import referral_from_a_new_school
 from . import SIGN_IN
 
 NO = {"lead": 403, "reader": 403, "outsider": 404, "anonymous": SIGN_IN}
@@ -41,19 +32,7 @@ ONE_REFERRAL = {name.split(":")[0] for name in RULES} - {"referrals_queue"}
 
 
 def submitted_referral(partnership):
-    """An SPA in `partnership` and a submitted referral to it, through the real services."""
-    cypmhs, school = OrganisationFactory(cypmhs=True), OrganisationFactory()
-    for organisation in (cypmhs, school):
-        PartnershipOrganisationFactory(partnership=partnership, organisation=organisation)
-    spa = SinglePointOfAccess.objects.create(
-        partnership=partnership, provider=cypmhs, name="SPA", hours="9 to 5", acceptance_criteria="-", thresholds="-"
-    )
-    seed_reasons(spa)
-    referrer = member(partnership, Role.SCHOOL_STAFF, organisation=school, totp=True)
-    referral, _ = create_draft(
-        partnership=partnership, by=referrer, school=school, idempotency_key=str(uuid.uuid4()), **complete_fields()
-    )
-    return apply(referral_id=referral.pk, by=referrer, name="submit", expected_version=referral.version)
+    return referral_from_a_new_school(partnership)
 
 
 def args(name, cast):
