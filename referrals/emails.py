@@ -19,10 +19,11 @@ from django.conf import settings
 from django.urls import reverse
 
 from partnership.models import Membership, Organisation, User
-from partnership.roles import Permission, Role, permissions_for
+from partnership.roles import Permission, Role
 from partnership.services.notifications import send_once
 
 from .models import Message, Referral, StatusChange, Urgency
+from .services.spa import members_holding
 from .states import Status
 
 FOOTER = (
@@ -35,11 +36,7 @@ FOOTER = (
 def members_with(referral: Referral, organisation: Organisation | int, permission: Permission) -> list[User]:
     """Active users of `organisation` in the referral's partnership whose roles grant `permission`."""
     organisation_id = getattr(organisation, "pk", organisation)
-    memberships = Membership.objects.filter(
-        partnership_id=referral.partnership_id, organisation_id=organisation_id, is_active=True, user__is_active=True
-    ).select_related("user")
-    users = {m.user for m in memberships if permission in permissions_for(m.roles)}
-    return sorted(users, key=lambda u: u.pk)
+    return sorted(members_holding(referral.partnership_id, organisation_id, permission), key=lambda u: u.pk)
 
 
 def school_recipients(referral: Referral) -> list[User]:

@@ -63,6 +63,14 @@ def internal_waits(referral: Referral) -> dict:
     }
 
 
+def made_by_school(change) -> bool:
+    """Whether a status change was the school's own (sending the referral, answering a question);
+    every other change is the duty team's."""
+    return change.from_status in ("", Status.DRAFT) or (
+        change.from_status == Status.INFO_REQUESTED and change.to_status == Status.IN_TRIAGE
+    )
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
@@ -78,11 +86,8 @@ def timeline(referral: Referral, *, for_school: bool) -> list[TimelineEntry]:
     for change in referral.status_changes.select_related("by").order_by("at", "pk"):
         came_from = Status(change.from_status).label if change.from_status else "New"
         who = change.by.full_name or change.by.email
-        by_school = change.from_status in ("", Status.DRAFT) or (
-            change.from_status == Status.INFO_REQUESTED and change.to_status == Status.IN_TRIAGE
-        )
         note = change.note
-        if for_school and not by_school:
+        if for_school and not made_by_school(change):
             # names and working notes stay inside the duty team; the school sees the decision itself
             who, note = "Duty team", ""
         entries.append(TimelineEntry(change.at, f"{came_from} to {Status(change.to_status).label}", who, note))

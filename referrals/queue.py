@@ -129,14 +129,10 @@ class QueueFilter(django_filters.FilterSet):
 
 
 def queue_choices_for(spa):
-    """The schools that have referred to `spa`, and its duty staff (active members of the provider
-    with a duty role), for the filter's choices."""
-    from partnership.models import Membership
-    from partnership.roles import Permission, permissions_for
+    """The schools that have referred to `spa`, and its duty team, for the filter's choices."""
+    from partnership.roles import Permission
+
+    from .services.spa import members_holding
 
     schools = Organisation.objects.filter(referrals__spa=spa).distinct().order_by("name")
-    memberships = Membership.objects.filter(
-        partnership_id=spa.partnership_id, organisation_id=spa.provider_id, is_active=True, user__is_active=True
-    ).select_related("user")
-    people = {m.user for m in memberships if Permission.TRIAGE_REFERRALS in permissions_for(m.roles)}
-    return schools, sorted(people, key=lambda u: ((u.full_name or u.email).lower(), u.pk))
+    return schools, members_holding(spa.partnership_id, spa.provider_id, Permission.TRIAGE_REFERRALS)

@@ -15,6 +15,18 @@ class Thrive(models.TextChoices):
     GETTING_RISK_SUPPORT = "getting_risk_support", "Getting Risk Support"
 
 
+#: what each THRIVE grouping means, in the platform's words (shared/reference/thrive.json)
+THRIVE_MEANINGS = {
+    Thrive.THRIVING: "Prevention and promotion; no individual intervention needed.",
+    Thrive.GETTING_ADVICE: "Advice, signposting, self-management, one-off contact.",
+    Thrive.GETTING_HELP: "Focused, goal-based, evidence-based help (for example MHST low-intensity interventions).",
+    Thrive.GETTING_MORE_HELP: "More extensive and specialised goal-based help (specialist CYPMHS).",
+    Thrive.GETTING_RISK_SUPPORT: (
+        "Risk management and crisis response for those not benefiting from, or not able to use, help; multi-agency."
+    ),
+}
+
+
 class SchoolPhase(models.TextChoices):
     EARLY_YEARS = "early_years", "Early years"
     PRIMARY = "primary", "Primary"

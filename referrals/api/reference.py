@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from partnership.api.permissions import IsSignedIn
 from partnership.models import DirectoryService
-from partnership.models.directory import Thrive
+from partnership.models.directory import THRIVE_MEANINGS, Thrive
 from partnership.roles import Permission
 
 from ..models import NotAcceptedReason
@@ -17,16 +17,6 @@ from .errors import JsonErrors, ReferralApiView
 from .serializers import ReasonSerializer, ServiceSerializer, ThriveGroupingSerializer
 
 USERS = (Permission.TRIAGE_REFERRALS, Permission.SUBMIT_REFERRALS)
-
-#: the meaning of each grouping (shared/reference/thrive.json)
-THRIVE_MEANINGS = {
-    Thrive.THRIVING: "Prevention and promotion; no individual intervention needed.",
-    Thrive.GETTING_ADVICE: "Advice, signposting, self-management, one-off contact.",
-    Thrive.GETTING_HELP: "Focused, goal-based, evidence-based help (e.g. MHST low-intensity interventions).",
-    Thrive.GETTING_MORE_HELP: "More extensive and specialised goal-based help (specialist CYPMHS).",
-    Thrive.GETTING_RISK_SUPPORT: "Risk management and crisis response for those not benefiting from, or not able "
-    "to use, help; multi-agency.",
-}
 
 
 class RefersOrTriages(IsSignedIn):

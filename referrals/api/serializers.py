@@ -289,10 +289,9 @@ class HistoryEntrySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(PersonSerializer)
     def get_by(self, change):
-        by_school = change.from_status in ("", Status.DRAFT) or (
-            change.from_status == Status.INFO_REQUESTED and change.to_status == Status.IN_TRIAGE
+        return _person(
+            change.by, hidden=self.context.get("for_school", False) and not presenters.made_by_school(change)
         )
-        return _person(change.by, hidden=self.context.get("for_school", False) and not by_school)
 
 
 # --- state-changing calls ----------------------------------------------------------------------

@@ -6,23 +6,13 @@ claimant, time) so a stale form can say what changed since."""
 from django import forms
 from django.utils import timezone
 
-from partnership.models import DirectoryService, Membership, User
+from partnership.models import DirectoryService, User
 from partnership.models.directory import Thrive
-from partnership.roles import Permission, permissions_for
+from partnership.roles import Permission
 
 from ..models import NotAcceptedReason, Referral
 from ..services.messages import MAX_LENGTH
-
-#: what each THRIVE grouping means (shared/reference/thrive.json), shown as the hint of each choice
-THRIVE_MEANINGS = {
-    Thrive.THRIVING: "Prevention and promotion; no individual intervention needed.",
-    Thrive.GETTING_ADVICE: "Advice, signposting, self-management, one-off contact.",
-    Thrive.GETTING_HELP: "Focused, goal-based, evidence-based help (for example MHST low-intensity interventions).",
-    Thrive.GETTING_MORE_HELP: "More extensive and specialised goal-based help (specialist CYPMHS).",
-    Thrive.GETTING_RISK_SUPPORT: (
-        "Risk management and crisis response for those not benefiting from, or not able to use, help; multi-agency."
-    ),
-}
+from ..services.spa import members_holding
 
 DATE_HINT = "Use the date picker, or type the date as year-month-day, for example 2026-03-31."
 
@@ -49,16 +39,9 @@ class ServicesChoiceField(forms.ModelMultipleChoiceField):
         return f"{service.name} ({service.provider.name})"
 
 
-def duty_staff(user, referral: Referral):
+def duty_staff(referral: Referral):
     """The active duty staff of the referral's SPA (people who may triage it), by name."""
-    memberships = (
-        Membership.objects.for_user(user, Permission.TRIAGE_REFERRALS)
-        .for_partnership(referral.partnership_id)
-        .filter(organisation_id=referral.spa.provider_id, is_active=True, user__is_active=True)
-        .select_related("user")
-    )
-    people = {m.user for m in memberships if Permission.TRIAGE_REFERRALS in permissions_for(m.roles)}
-    return sorted(people, key=lambda u: ((u.full_name or u.email).lower(), u.pk))
+    return members_holding(referral.partnership_id, referral.spa.provider_id, Permission.TRIAGE_REFERRALS)
 
 
 def directory_services(user, referral: Referral):
@@ -265,7 +248,7 @@ class FirstContactForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        people = duty_staff(self.user, self.referral)
+        people = duty_staff(self.referral)
         self.fields["by"].queryset = _users(people)
         self.initial.setdefault("by", self.user.pk)
         self.initial.setdefault("on", timezone.localdate().isoformat())
@@ -302,7 +285,7 @@ class ReassignForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        people = [u for u in duty_staff(self.user, self.referral) if u.pk != self.referral.claimed_by_id]
+        people = [u for u in duty_staff(self.referral) if u.pk != self.referral.claimed_by_id]
         self.fields["to"].queryset = _users(people)
 
 

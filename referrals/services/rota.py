@@ -21,11 +21,11 @@ from django.utils import timezone
 
 from partnership.models import Membership, User
 from partnership.models.audit import AuditAction
-from partnership.roles import Permission, permissions_for
+from partnership.roles import Permission
 from partnership.services import audit, notifications
 
 from ..models import DutyRole, RotaShift, SinglePointOfAccess
-from .spa import require_spa_editor
+from .spa import members_holding, require_spa_editor
 
 # --- required cover ----------------------------------------------------------------------------
 
@@ -257,11 +257,7 @@ LOOKAHEAD_DAYS = 7
 
 def duty_lead_emails(spa: SinglePointOfAccess) -> list[str]:
     """The addresses of the SPA's duty leads (LEAD_DUTY_TEAM through a membership at the provider)."""
-    memberships = Membership.objects.for_partnership(spa.partnership_id).filter(
-        organisation_id=spa.provider_id, is_active=True, user__is_active=True
-    )
-    leads = (m for m in memberships.select_related("user") if Permission.LEAD_DUTY_TEAM in permissions_for(m.roles))
-    return sorted({m.user.email for m in leads})
+    return sorted({u.email for u in members_holding(spa.partnership_id, spa.provider_id, Permission.LEAD_DUTY_TEAM)})
 
 
 def rota_url(spa: SinglePointOfAccess, day: date) -> str:

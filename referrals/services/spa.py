@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from partnership.models import Organisation, OrganisationKind, Partnership, PartnershipOrganisation, User
+from partnership.models import Membership, Organisation, OrganisationKind, Partnership, PartnershipOrganisation, User
 from partnership.models.audit import AuditAction
 from partnership.roles import Permission, permissions_for
 from partnership.services import audit
@@ -54,6 +54,16 @@ def create_spa(
 # --- who may change the SPA --------------------------------------------------------------------
 
 EDITOR_REFUSAL = "Only the area lead or the single point of access's duty lead can do this."
+
+
+def members_holding(partnership_id: int, organisation_id: int, permission: Permission) -> list[User]:
+    """The active users of `organisation_id` in the partnership whose roles there grant `permission`,
+    by name (e.g. an SPA's duty team: its provider's members holding TRIAGE_REFERRALS)."""
+    memberships = Membership.objects.filter(
+        partnership_id=partnership_id, organisation_id=organisation_id, is_active=True, user__is_active=True
+    ).select_related("user")
+    people = {m.user for m in memberships if permission in permissions_for(m.roles)}
+    return sorted(people, key=lambda u: ((u.full_name or u.email).lower(), u.pk))
 
 
 def _holds_at(user: User, spa: SinglePointOfAccess, permission: Permission) -> bool:

@@ -21,13 +21,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from partnership.models.directory import THRIVE_MEANINGS
 from partnership.roles import Permission
 from partnership.views.common import paginate, partnership_for, show_errors
 
 from .. import presenters
 from ..forms.triage import (
     DECISIONS,
-    THRIVE_MEANINGS,
     ClaimForm,
     CloseForm,
     FirstContactForm,
@@ -230,7 +230,7 @@ def _what_changed(request, form, current: Referral, action: str) -> dict:
         changes.append(f"Status: {Status(drawn_status).label} before, {current.get_status_display()} now")
     elif drawn_status not in Status.values:
         changes.append(f"Status now: {current.get_status_display()}")
-    people = {str(u.pk): u for u in duty_staff(request.user, current)}
+    people = {str(u.pk): u for u in duty_staff(current)}
     drawn_claimant = data.get("drawn_claimant") or ""
     if drawn_claimant != str(current.claimed_by_id or ""):
         before = _person(people.get(drawn_claimant)) if drawn_claimant else "nobody"
