@@ -287,11 +287,19 @@ class HistoryEntrySerializer(serializers.ModelSerializer):
         model = StatusChange
         fields = ["from_status", "to_status", "by", "at", "note"]
 
+    def _hidden(self, change) -> bool:
+        """A school sees the duty team's changes as by "Duty team", without their working notes."""
+        return self.context.get("for_school", False) and not presenters.made_by_school(change)
+
     @extend_schema_field(PersonSerializer)
     def get_by(self, change):
-        return _person(
-            change.by, hidden=self.context.get("for_school", False) and not presenters.made_by_school(change)
-        )
+        return _person(change.by, hidden=self._hidden(change))
+
+    def to_representation(self, change):
+        data = super().to_representation(change)
+        if self._hidden(change):
+            data["note"] = ""
+        return data
 
 
 # --- state-changing calls ----------------------------------------------------------------------

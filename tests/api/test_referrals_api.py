@@ -541,3 +541,14 @@ def test_first_contact_names_another_member_of_the_duty_team_and_no_one_else(cli
     response = post(client, "api_referral_first_contact", accepted.pk, headers, body, accepted.etag)
     assert response.status_code == 200
     assert response.json()["decision"]["first_contact_by"]["id"] == world.second_clinician.pk
+
+
+def test_the_school_never_sees_the_duty_team_s_working_notes_in_the_history(client, world):
+    referral = referral_in(world, Status.IN_TRIAGE)
+    act(world, referral, "release", note="Internal: waiting on the GP letter.")
+    sign_in(client, world.referrer)
+    history = client.get(reverse("api_referral_history", args=[referral.pk])).json()
+    assert [h["note"] for h in history if h["by"]["name"] == "Duty team"] == ["", ""]
+    client.logout()
+    duty = client.get(reverse("api_referral_history", args=[referral.pk]), headers=token(world.clinician)).json()
+    assert duty[-1]["note"] == "Internal: waiting on the GP letter."
