@@ -13,13 +13,15 @@ from datetime import date
 
 import django_filters
 from django import forms
-from django.db.models import Case, DateField, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, DateField, Func, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from partnership.models import Organisation, User
+from partnership.roles import Permission
 
 from .models import Referral, Urgency
+from .services.spa import members_holding
 from .states import OPEN, Status
 from .waiting import AMBER_FROM, RED_FROM, STANDARD_DAYS, Clock
 
@@ -52,8 +54,6 @@ def with_waits(queryset: QuerySet, today: date | None = None) -> QuerySet:
 
 def queue_for(user: User, today: date | None = None) -> QuerySet:
     """Every submitted referral the user may triage (never drafts), with waits, oldest urgent first."""
-    from partnership.roles import Permission
-
     visible = Referral.objects.for_user(user, Permission.TRIAGE_REFERRALS).exclude(status=Status.DRAFT)
     return with_waits(visible, today).select_related("school", "claimed_by").order_by("urgent_first", "submitted_at")
 
@@ -122,7 +122,7 @@ class QueueFilter(django_filters.FilterSet):
         if value == ME and self.request is not None:
             return queryset.filter(claimed_by=self.request.user)
         if value == NOBODY:
-            return queryset.filter(Q(claimed_by__isnull=True))
+            return queryset.filter(claimed_by__isnull=True)
         if value and str(value).isdigit():
             return queryset.filter(claimed_by_id=int(value))
         return queryset
@@ -130,9 +130,5 @@ class QueueFilter(django_filters.FilterSet):
 
 def queue_choices_for(spa):
     """The schools that have referred to `spa`, and its duty team, for the filter's choices."""
-    from partnership.roles import Permission
-
-    from .services.spa import members_holding
-
     schools = Organisation.objects.filter(referrals__spa=spa).distinct().order_by("name")
     return schools, members_holding(spa.partnership_id, spa.provider_id, Permission.TRIAGE_REFERRALS)
