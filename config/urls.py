@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("partnership.urls.directory")),
     path("", include("cascade.urls")),
     path("", include("referrals.urls")),
+    path("", include("mhst.urls")),
     path("account/", views.account, name="account"),
     path("account/api-tokens/", views.api_tokens, name="api_tokens"),
     path("account/api-tokens/<str:token_key>/revoke/", views.api_token_revoke, name="api_token_revoke"),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("api/v1/", include("partnership.api.urls")),
     path("api/v1/cascade/", include("cascade.api.urls")),
     path("api/v1/", include("referrals.api.urls")),
+    path("api/v1/mhst/", include("mhst.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api_schema"), name="api_docs"),
 ]

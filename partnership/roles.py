@@ -25,6 +25,10 @@ class Permission(models.TextChoices):
     TRIAGE_REFERRALS = "triage_referrals", "Claim and triage referrals to their single point of access"
     LEAD_DUTY_TEAM = "lead_duty_team", "Run the duty rota, reassign referrals and receive breach warnings"
     MANAGE_MHST = "manage_mhst", "Manage their Mental Health Support Team, its practitioners and school allocations"
+    APPROVE_MHST_ALLOCATIONS = (
+        "approve_mhst_allocations",
+        "See proposed MHST allocations and record the governance board's decision on them",
+    )
     RECORD_MHST_ACTIVITY = (
         "record_mhst_activity",
         "Record MHST activity and work with referrals allocated to their team",
@@ -75,6 +79,7 @@ ROLES: dict[Role, RoleInfo] = {
                 P.UPDATE_OWN_ACTIONS,
                 P.RUN_CASCADE_WORKSHOPS,
                 P.VIEW_CASCADE_RESULTS,
+                P.APPROVE_MHST_ALLOCATIONS,
                 P.VIEW_DASHBOARDS,
                 P.EXPORT_AGGREGATES,
                 P.USE_API,
@@ -82,8 +87,17 @@ ROLES: dict[Role, RoleInfo] = {
         ),
     ),
     Role.STEERING_MEMBER: RoleInfo(
-        "Sits on the steering group: reads the partnership's governance and updates the actions they own.",
-        frozenset({P.VIEW_PARTNERSHIP, P.UPDATE_OWN_ACTIONS, P.MANAGE_OWN_ORGANISATION, P.VIEW_CASCADE_RESULTS}),
+        "Sits on the steering group: reads the partnership's governance, updates the actions they own and "
+        "approves MHST allocations.",
+        frozenset(
+            {
+                P.VIEW_PARTNERSHIP,
+                P.UPDATE_OWN_ACTIONS,
+                P.MANAGE_OWN_ORGANISATION,
+                P.VIEW_CASCADE_RESULTS,
+                P.APPROVE_MHST_ALLOCATIONS,
+            }
+        ),
     ),
     Role.SCHOOL_STAFF: RoleInfo(
         "Submits SBARD referrals for their school or college and follows their status and decisions.",

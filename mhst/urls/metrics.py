@@ -1,0 +1,9 @@
+from django.urls import path
+
+from ..views import metrics as views
+
+P = "partnerships/<slug:slug>/mhst/"
+urlpatterns = [
+    path(P + "coverage/", views.stub, name="mhst_coverage"),
+    path(P + "activity-figures/", views.stub, name="mhst_metrics"),
+]
