@@ -74,6 +74,7 @@ class Allocation(models.Model):
     capacity_wte = models.DecimalField(max_digits=6, decimal_places=2)
     effective_from = models.DateField()
     rationale = models.TextField(help_text="Why this allocation: published to members once approved.")
+    notes = models.JSONField(default=list, help_text="What the calculation had to handle, in words.")
     proposed_by = models.ForeignKey("partnership.User", on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField()
     # The governance board's decision: a steering group meeting, a recorded Decision, who and when.

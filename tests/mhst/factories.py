@@ -188,3 +188,27 @@ def log_activity(team, school, practitioner, by, **kw) -> Activity:
         recorded_by=by,
         **kw,
     )
+
+
+def proposal(team, shares: dict, *, by, method=None) -> Allocation:
+    """A proposed (not yet decided) allocation of `shares`, the short way."""
+    partnership = team.partnership
+    method = (
+        method or AllocationMethod.objects.filter(partnership=partnership).first() or publish_method(partnership, by)
+    )
+    allocation = Allocation.objects.create(
+        team=team,
+        number=Allocation.objects.filter(team=team).count() + 1,
+        method=method,
+        capacity_on=today(),
+        capacity_wte=sum((Decimal(v) for v in shares.values()), Decimal("0")),
+        effective_from=today(),
+        rationale="Proposed by need.",
+        proposed_by=by,
+        proposed_at=timezone.now(),
+    )
+    for rank, (school, wte) in enumerate(shares.items(), start=1):
+        AllocationLine.objects.create(
+            allocation=allocation, school=school, rank=rank, need_score=Decimal("50"), calculated_wte=Decimal(wte)
+        )
+    return allocation
