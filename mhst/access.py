@@ -3,7 +3,8 @@
 - Any member of the partnership (VIEW_PARTNERSHIP) sees its teams, their offer and capacity, the
   published allocation method and approved allocations with their rationale.
 - MHST staff edit only their own team: a membership holding MANAGE_MHST (or RECORD_MHST_ACTIVITY
-  for activity) at the team's provider organisation.
+  for activity) at the team's provider organisation, and a place in the team (its service lead,
+  or a current practitioner post): a provider running two teams has two sets of staff.
 - Area leads and steering members (APPROVE_MHST_ALLOCATIONS) see proposals and record the board's
   decision; the area lead (MANAGE_PARTNERSHIP) publishes the allocation method.
 - A school's staff with MANAGE_SCHOOL_READINESS see and update their own school's readiness and
@@ -38,7 +39,9 @@ def managed_teams(user, partnership, permission=Permission.MANAGE_MHST):
 
 
 def can_manage_team(user, team, permission=Permission.MANAGE_MHST) -> bool:
-    return any(m.organisation_id == team.provider_id for m in _memberships(user, team.partnership, permission))
+    """Staff of this team (its service lead or a current practitioner post) holding `permission`
+    at its provider."""
+    return Team.objects.filter(pk=team.pk).managed_by(user, permission).exists()
 
 
 def my_schools(user, partnership) -> list[int]:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from partnership.roles import Permission, permissions_for
 from partnership.scoping import PartnershipScopedQuerySet
@@ -16,14 +17,21 @@ from .reference import Function
 class TeamQuerySet(PartnershipScopedQuerySet):
     def managed_by(self, user, permission: Permission = Permission.MANAGE_MHST):
         """The teams the user works in with `permission`: a membership holding it at the team's
-        provider, in the team's partnership. MHST staff edit their own team, nobody else's."""
+        provider, in the team's partnership, AND a place in the team (its service lead, or a
+        current practitioner post). MHST staff edit their own team, not the provider's others."""
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
+        today = timezone.localdate()
+        in_team = Q(service_lead=user) | (
+            Q(practitioners__user=user)
+            & Q(practitioners__started_on__lte=today)
+            & (Q(practitioners__ended_on__isnull=True) | Q(practitioners__ended_on__gte=today))
+        )
         mine = Q(pk__in=[])
         for membership in user._memberships():
             if permission in permissions_for(membership.roles):
                 mine |= Q(partnership_id=membership.partnership_id, provider_id=membership.organisation_id)
-        return self.filter(mine)
+        return self.filter(pk__in=self.filter(mine & in_team).values("pk"))
 
 
 class Team(models.Model):

@@ -111,6 +111,11 @@ def make_world() -> World:
     manager = member(partnership, Role.MHST_MANAGER, organisation=provider, totp=True)
     practitioner_user = member(partnership, Role.MHST_PRACTITIONER, organisation=provider, totp=True)
     area_lead = member(partnership, Role.AREA_LEAD)
+    other_manager = member(partnership, Role.MHST_MANAGER, organisation=other_team.provider, totp=True)
+    # A team's staff: its service lead (the manager here) and practitioners with a post in it.
+    Team.objects.filter(pk=team.pk).update(service_lead=manager)
+    Team.objects.filter(pk=other_team.pk).update(service_lead=other_manager)
+    team.service_lead, other_team.service_lead = manager, other_manager
     practitioner = add_practitioner(team, PractitionerRole.EMHP, "1.00", user=practitioner_user)
     add_practitioner(team, PractitionerRole.SENIOR, "0.50", name="Sam Senior")
     add_practitioner(team, PractitionerRole.TRAINEE, "1.00", name="Tia Trainee")
@@ -125,7 +130,7 @@ def make_world() -> World:
         manager=manager,
         practitioner_user=practitioner_user,
         practitioner=practitioner,
-        other_manager=member(partnership, Role.MHST_MANAGER, organisation=other_team.provider, totp=True),
+        other_manager=other_manager,
         school_lead=member(partnership, Role.SCHOOL_MH_LEAD, organisation=school, totp=True),
         other_school_lead=member(partnership, Role.SCHOOL_MH_LEAD, organisation=other_school, totp=True),
         area_lead=area_lead,

@@ -271,3 +271,25 @@ def test_publishing_the_method_makes_a_new_version(world):
         service.publish_method(partnership=world.partnership, by=world.steering, explanation="x", fsm_weight="1")
     with pytest.raises(ValidationError):
         service.publish_method(partnership=world.partnership, by=world.area_lead, explanation="x")
+
+
+def test_a_manager_at_the_same_provider_but_not_in_the_team_does_not_manage_it(world):
+    from mhst import access
+    from partnership.roles import Role
+
+    from ..factories import member
+    from .factories import add_practitioner, make_team
+
+    sister = make_team(world.partnership, world.provider, name="East MHST")
+    colleague = member(world.partnership, Role.MHST_MANAGER, organisation=world.provider)
+    sister.service_lead = colleague
+    sister.save()
+    assert access.can_manage_team(colleague, sister) and not access.can_manage_team(colleague, world.team)
+    with pytest.raises(PermissionDenied):
+        propose(world, by=colleague)
+    # A practitioner post that has ended no longer counts.
+    post = add_practitioner(world.team, user=colleague, started_on=today() - datetime.timedelta(days=90))
+    assert access.can_manage_team(colleague, world.team)
+    post.ended_on = today() - datetime.timedelta(days=1)
+    post.save()
+    assert not access.can_manage_team(colleague, world.team)

@@ -38,7 +38,9 @@ def args(name, cast):
     if name in {"mhst_method", "mhst_method_edit"}:
         return [slug]
     team = make_team(cast.partnership)
-    member(cast.partnership, Role.MHST_MANAGER, organisation=team.provider, totp=True)
+    manager = member(cast.partnership, Role.MHST_MANAGER, organisation=team.provider, totp=True)
+    team.service_lead = manager
+    team.save(update_fields=["service_lead"])
     school = OrganisationFactory()
     PartnershipOrganisationFactory(partnership=cast.partnership, organisation=school)
     if name == "mhst_propose":
