@@ -19,7 +19,7 @@ from mhst.models import (
     PractitionerRole,
     Team,
 )
-from partnership.models import Decision, Group, Meeting, Organisation, Partnership, User
+from partnership.models import Decision, Group, Meeting, Organisation, Partnership, PartnershipOrganisation, User
 from partnership.roles import Role
 
 from ..factories import OrganisationFactory, PartnershipFactory, PartnershipOrganisationFactory, member
@@ -32,7 +32,9 @@ def today():
 
 def make_team(partnership, provider=None, name=None, **kw) -> Team:
     provider = provider or OrganisationFactory(cypmhs=True)
-    PartnershipOrganisationFactory(partnership=partnership, organisation=provider)
+    PartnershipOrganisation.objects.get_or_create(
+        partnership=partnership, organisation=provider, defaults={"status": PartnershipOrganisation.Status.ACTIVE}
+    )
     service = DirectoryServiceFactory(partnership=partnership, provider=provider, name=f"{name or 'MHST'} service")
     return Team.objects.create(
         partnership=partnership,
