@@ -8,6 +8,7 @@ from django.utils import timezone
 from partnership.models import Membership, Organisation, Partnership, PartnershipOrganisation, User
 
 from . import cascade, governance
+from . import mhst as demo_mhst
 from . import personas as p
 from . import referrals as demo_referrals
 
@@ -72,6 +73,7 @@ def seed_demo() -> Partnership:
     governance.seed(partnership, organisations, people)
     cascade.seed(partnership, organisations, people)
     demo_referrals.seed(partnership, organisations, people)
+    demo_mhst.seed(partnership, organisations, people)
     return partnership
 
 
