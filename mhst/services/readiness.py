@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -79,8 +79,12 @@ def checklist(partnership: Partnership, school: Organisation) -> list[Item]:
     return items
 
 
-def met_count(items: list[Item]) -> int:
-    return sum(1 for item in items if item.is_met)
+def met_count(items_or_partnership, school: Organisation | None = None) -> int:
+    """Items met: of a checklist already read (`met_count(items)`), or of a school
+    (`met_count(partnership, school)`)."""
+    if school is not None:
+        return progress(items_or_partnership, [school.pk])[school.pk]
+    return sum(1 for item in items_or_partnership if item.is_met)
 
 
 def is_ready(partnership: Partnership, school: Organisation) -> bool:
@@ -170,7 +174,11 @@ def update_item(
     changes = audit.changed_fields(before, after)
     if not changes:
         return item  # nothing to save (an unchanged item, or Not started left as it was)
-    item.save()
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError:  # someone saved the same item at the same moment
+        raise ValidationError("This item was changed by someone else at the same time: try again.") from None
     audit.record(
         actor=by,
         action=AuditAction.CREATE if created else AuditAction.UPDATE,

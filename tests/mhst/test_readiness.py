@@ -42,6 +42,7 @@ def test_checklist_has_the_ten_items_in_order_and_missing_rows_read_not_started(
 def test_ready_only_when_all_ten_met(world):
     meet(world, CODES[:9])
     assert readiness.met_count(readiness.checklist(world.partnership, world.school)) == 9
+    assert readiness.met_count(world.partnership, world.school) == 9
     assert not readiness.is_ready(world.partnership, world.school)
     readiness.update_item(world.partnership, world.school, CODES[9], world.school_lead, "in_progress", "Planning")
     assert not readiness.is_ready(world.partnership, world.school)
