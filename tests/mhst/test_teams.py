@@ -275,6 +275,7 @@ def test_the_manager_changes_the_team_and_it_is_audited(client, world):
         "wave": "Wave 7",
         "started_on": world.team.started_on.isoformat(),
         "service": world.team.service_id,
+        "service_lead": world.manager.pk,
     }
     assert client.post(url, data).status_code == 302
     world.team.refresh_from_db()
