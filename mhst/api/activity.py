@@ -95,9 +95,8 @@ def record_activity(*, by, team, school_id: int, practitioner_id: int, idempoten
             errors["practitioner"] = ["The practitioner was not in post with the team on that date"]
         if errors:
             raise ValidationError(errors)
-        activity = Activity.objects.create(
-            team=team, school=member.organisation, practitioner=practitioner, recorded_by=by, **values
-        )
+        activity = Activity(team=team, school=member.organisation, practitioner=practitioner, recorded_by=by, **values)
+        activity.save()
         detail = {name: str(getattr(activity, name)) for name in FIELDS}
         detail.update(team=team.pk, school=school_id, practitioner=practitioner_id, via="api")
         if idempotency_key:

@@ -15,6 +15,7 @@ rationale, readiness and aggregated activity; record activity (MHST staff, their
 """
 
 import datetime
+import re
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
@@ -58,6 +59,7 @@ from .serializers import (
 VIEW = Permission.VIEW_PARTNERSHIP
 RECORD = Permission.RECORD_MHST_ACTIVITY
 MAX_KEY = 100
+DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def HasAnyPermission(*permissions: Permission) -> type[BasePermission]:
@@ -85,13 +87,11 @@ def _date(request, name: str) -> datetime.date | None:
     if value in (None, ""):
         return None
     try:
-        return datetime.date.fromisoformat(value) if len(value) == 10 else _bad_date(name)
+        if not DATE.match(value):
+            raise ValueError(value)
+        return datetime.date.fromisoformat(value)
     except ValueError:
-        return _bad_date(name)
-
-
-def _bad_date(name):
-    raise invalid({name: ["Enter a real date as YYYY-MM-DD, for example 2026-01-31"]})
+        raise invalid({name: ["Enter a real date as YYYY-MM-DD, for example 2026-01-31"]}) from None
 
 
 PARTNERSHIP = OpenApiParameter("partnership", str, description="Only this partnership (its slug).")

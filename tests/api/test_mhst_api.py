@@ -351,6 +351,8 @@ def test_the_summary_refuses_bad_parameters_and_other_partnerships_teams(logged)
         ({"from": "2025-13-01"}, "from"),
         ({"to": "yesterday"}, "to"),
         ({"from": "2025-1-5"}, "from"),
+        ({"from": "2025-W01-1"}, "from"),
+        ({"to": "\u00b22025-01-01"}, "to"),
         ({"from": "2025-03-01", "to": "2025-02-01"}, "to"),
         ({"team": "North"}, "team"),
         ({"team": "-1"}, "team"),
