@@ -152,7 +152,7 @@ ROLES: dict[Role, RoleInfo] = {
     ),
     Role.MHST_PRACTITIONER: RoleInfo(
         "Works in a Mental Health Support Team: records activity and works with allocated referrals.",
-        frozenset({P.VIEW_PARTNERSHIP, P.RECORD_MHST_ACTIVITY}),
+        frozenset({P.VIEW_PARTNERSHIP, P.RECORD_MHST_ACTIVITY, P.USE_API}),
         sees_child_details=True,
     ),
     Role.COMMISSIONER: RoleInfo(
