@@ -194,7 +194,7 @@ class PeriodForm(forms.Form):
     team = forms.ModelChoiceField(
         label="Team",
         required=False,
-        queryset=Team.objects.none(),
+        queryset=None,  # the partnership's teams, set per request
         empty_label="All teams",
         error_messages={"invalid_choice": "Select a team from the list"},
     )
