@@ -4,6 +4,6 @@ from ..views import metrics as views
 
 P = "partnerships/<slug:slug>/mhst/"
 urlpatterns = [
-    path(P + "coverage/", views.stub, name="mhst_coverage"),
-    path(P + "activity-figures/", views.stub, name="mhst_metrics"),
+    path(P + "coverage/", views.coverage, name="mhst_coverage"),
+    path(P + "activity-figures/", views.activity_figures, name="mhst_metrics"),
 ]
