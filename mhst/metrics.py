@@ -41,17 +41,15 @@ from .models import (
     AllocationStatus,
     Function,
     HolidayOffer,
-    ReadinessItem,
-    ReadinessStatus,
     Team,
 )
+from .services import allocation
 from .services.capacity import capacity
-from .services.need import SchoolInputs, allocate
+from .services.need import allocate
 
 ZERO = Decimal("0")
 TENTH = Decimal("0.1")
 HUNDREDTH = Decimal("0.01")
-REFERRAL_WINDOW_DAYS = 365
 
 
 def percent(part, whole) -> Decimal | None:
@@ -341,21 +339,11 @@ class ReadinessProgress:
         return percent(self.ready, self.schools)
 
 
-def met_counts(partnership, school_ids) -> dict[int, int]:
-    return dict(
-        ReadinessItem.objects.for_partnership(partnership)
-        .filter(school_id__in=list(school_ids), status=ReadinessStatus.MET)
-        .values("school_id")
-        .annotate(n=Count("pk"))
-        .values_list("school_id", "n")
-    )
-
-
 def readiness_progress(partnership, on=None) -> ReadinessProgress:
     """For the covered schools (as on the coverage page): how many checklist items each has met."""
     on = on or timezone.localdate()
     ids = covered_ids(partnership, on) & {s.pk for s in schools(partnership)}
-    met = met_counts(partnership, ids)
+    met = allocation.readiness_counts(partnership, ids)
     counts = [min(met.get(pk, 0), READINESS_ITEMS) for pk in ids]
     distribution = [(n, counts.count(n)) for n in range(READINESS_ITEMS + 1)]
     return ReadinessProgress(schools=len(ids), ready=counts.count(READINESS_ITEMS), distribution=distribution)
@@ -390,60 +378,17 @@ class UnmetNeed:
     rows: list[NeedRow] = field(default_factory=list)
 
 
-def referral_counts(partnership, school_ids, now=None) -> dict[int, int]:
-    """Referrals from each school submitted in the last 365 days (drafts never count)."""
-    from referrals.models import Referral
-    from referrals.states import Status
-
-    since = (now or timezone.now()) - datetime.timedelta(days=REFERRAL_WINDOW_DAYS)
-    return dict(
-        Referral.objects.for_partnership(partnership)
-        .filter(school_id__in=list(school_ids), submitted_at__gte=since)
-        .exclude(status=Status.DRAFT)
-        .values("school_id")
-        .annotate(n=Count("pk"))
-        .values_list("school_id", "n")
-    )
-
-
-def school_inputs(partnership, school_list, now=None) -> list[SchoolInputs]:
-    ids = [s.pk for s in school_list]
-    referrals = referral_counts(partnership, ids, now)
-    met = met_counts(partnership, ids)
-    inputs = []
-    for school in school_list:
-        rate = None
-        if school.pupil_count:
-            rate = (Decimal(referrals.get(school.pk, 0)) * 1000 / school.pupil_count).quantize(
-                HUNDREDTH, rounding=ROUND_HALF_UP
-            )
-        inputs.append(
-            SchoolInputs(
-                school_id=school.pk,
-                name=school.name,
-                pupils=school.pupil_count,
-                fsm_percent=school.fsm_percent,
-                deprivation_decile=school.deprivation_decile,
-                referral_rate=rate,
-                readiness_met=met.get(school.pk, 0),
-            )
-        )
-    return inputs
-
-
-def latest_method(partnership) -> AllocationMethod | None:
-    return AllocationMethod.objects.for_partnership(partnership).order_by("-number").first()
-
-
-def unmet_need(partnership, on=None, now=None) -> UnmetNeed:
+def unmet_need(partnership, on=None) -> UnmetNeed:
+    """Every member school scored as a proposal would score it (the same inputs and arithmetic:
+    mhst.services.allocation.candidate_inputs and need.allocate), top quarter without a share."""
     on = on or timezone.localdate()
-    method = latest_method(partnership)
+    method = allocation.current_method(partnership)
     result = UnmetNeed(method=method)
     if method is None:
         return result
     school_list = schools(partnership)
     by_id = {s.pk: s for s in school_list}
-    lines = allocate(method, ZERO, school_inputs(partnership, school_list, now)).lines
+    lines = allocate(method, ZERO, allocation.candidate_inputs(partnership, school_list, on)).lines
     scored = [line for line in lines if line.score is not None]
     scored.sort(key=lambda line: (-line.score, line.inputs.name))
     result.scored, result.unscored = len(scored), len(lines) - len(scored)

@@ -9,6 +9,7 @@ import pytest
 
 from mhst import metrics
 from mhst.models import HolidayOffer, PractitionerRole
+from mhst.services.allocation import candidate_inputs, current_method
 from partnership.models import OrganisationKind
 from referrals.models import Referral
 from referrals.states import Status
@@ -238,7 +239,7 @@ def test_referral_rate_counts_submitted_referrals_of_the_last_365_days(w):
     referral(w, w.school, days_ago=0, status=Status.DRAFT)  # a draft never counts
     referral(w, w.school, days_ago=400)  # too old
     referral(w, w.other_school, days_ago=300, status=Status.CLOSED)  # closed since, still counts
-    inputs = {i.name: i for i in metrics.school_inputs(w.partnership, metrics.schools(w.partnership))}
+    inputs = {i.name: i for i in candidate_inputs(w.partnership, metrics.schools(w.partnership), today())}
     assert inputs["Alder Secondary"].referral_rate == D("5.00")  # 3 per 600 pupils = 5 per 1,000
     assert inputs["Birch Secondary"].referral_rate == D("3.33")  # 1 per 300 = 3.33 per 1,000
     assert inputs["Ash Primary"].referral_rate == D("0.00")
@@ -251,7 +252,7 @@ def test_referral_rate_counts_submitted_referrals_of_the_last_365_days(w):
         deprivation_weight=D("0"),
         referral_rate_weight=D("1"),
     )
-    assert metrics.latest_method(w.partnership) == method
+    assert current_method(w.partnership) == method
     need = metrics.unmet_need(w.partnership, today())
     # rates 5.00 (Alder, the highest: 100), 3.33 (Birch: 3.33/5 = 66.60), the rest 0; 6 scored,
     # threshold the 2nd highest (66.60): Alder is covered, Birch is not
