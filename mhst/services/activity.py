@@ -189,15 +189,14 @@ def update(activity: Activity, by, **fields) -> Activity:
     current = {name: getattr(activity, name) for name in FIELDS}
     data = _clean(activity.team, {**current, **fields})
     with transaction.atomic():
-        locked = Activity.objects.select_for_update().get(pk=activity.pk)
-        before = snapshot(locked)
+        before = snapshot(Activity.objects.select_for_update().get(pk=activity.pk))
         for name, value in data.items():
-            setattr(locked, name, value)
-        locked.save()
-        changes = audit.changed_fields(before, snapshot(locked))
+            setattr(activity, name, value)
+        activity.save()
+        changes = audit.changed_fields(before, snapshot(activity))
         if changes:
-            audit.record(actor=by, action=AuditAction.UPDATE, obj=locked, detail=changes)
-    return locked
+            audit.record(actor=by, action=AuditAction.UPDATE, obj=activity, detail=changes)
+    return activity
 
 
 def delete(activity: Activity, by) -> None:
