@@ -1,25 +1,21 @@
 """Recording one piece of MHST activity through the API (issue 6 items 5 and 8).
 
-A minimal service for the API only; the lead switches it to the shared mhst.services.activity at
-merge. It checks the rule again (RECORD_MHST_ACTIVITY at the team's provider), the relations the
-serializer cannot (the school is an active education member of the team's partnership, the
-practitioner is the team's and in post on the date), writes the row and its audit event in one
-transaction. An optional Idempotency-Key (per user) is kept in the audit event's detail, so a retry
-returns the activity it made instead of a second one."""
+The rules and the write are mhst.services.activity.record (the same as the pages and the CSV
+import). This module adds the API's optional Idempotency-Key (per user), kept in the audit event's
+detail, so a retry returns the activity it made instead of a second one."""
 
 import hashlib
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 
-from partnership.models import AuditEvent, PartnershipOrganisation
+from partnership.models import AuditEvent, Organisation
 from partnership.models.audit import AuditAction
-from partnership.models.organisation import OrganisationKind
 from partnership.roles import Permission
-from partnership.services import audit
 
 from ..access import can_manage_team
 from ..models import Activity, Practitioner
+from ..services import activity as service
 
 RECORD = Permission.RECORD_MHST_ACTIVITY
 
@@ -74,32 +70,13 @@ def record_activity(*, by, team, school_id: int, practitioner_id: int, idempoten
                 if not _same(earlier, team, school_id, practitioner_id, values):
                     raise KeyReused()
                 return earlier, False
-        errors = {}
-        member = (
-            PartnershipOrganisation.objects.for_user(by, RECORD)
-            .filter(
-                partnership=team.partnership,
-                organisation_id=school_id,
-                status=PartnershipOrganisation.Status.ACTIVE,
-                organisation__kind__in=list(OrganisationKind.education()),
-            )
-            .select_related("organisation")
-            .first()
-        )
-        if member is None:
-            errors["school"] = ["Choose a school or college that is an active member of the team's partnership"]
+        school = Organisation.objects.filter(pk=school_id).first()
         practitioner = Practitioner.objects.for_user(by, RECORD).filter(team=team, pk=practitioner_id).first()
-        if practitioner is None:
-            errors["practitioner"] = ["Choose a practitioner of this team"]
-        elif not practitioner.is_active_on(values["date"]):
-            errors["practitioner"] = ["The practitioner was not in post with the team on that date"]
-        if errors:
-            raise ValidationError(errors)
-        activity = Activity(team=team, school=member.organisation, practitioner=practitioner, recorded_by=by, **values)
-        activity.save()
-        detail = {name: str(getattr(activity, name)) for name in FIELDS}
-        detail.update(team=team.pk, school=school_id, practitioner=practitioner_id, via="api")
-        if idempotency_key:
-            detail["idempotency_key"] = idempotency_key
-        audit.record(actor=by, action=AuditAction.CREATE, obj=activity, detail=detail)
+        extra = {"via": "api", **({"idempotency_key": idempotency_key} if idempotency_key else {})}
+        try:
+            activity = service.record(team, by, audit_detail=extra, school=school, practitioner=practitioner, **values)
+        except ValidationError as error:
+            raise ValidationError(
+                {k: v if isinstance(v, list) else [v] for k, v in error.message_dict.items()}
+            ) from None
     return activity, True

@@ -172,13 +172,15 @@ def snapshot(activity: Activity) -> dict:
 # --- writes ---------------------------------------------------------------------------------------
 
 
-def record(team, by, **fields) -> Activity:
+def record(team, by, *, audit_detail: dict | None = None, **fields) -> Activity:
+    """Record one activity. `audit_detail` adds to the audit event (the API's idempotency key)."""
     if not can_record(by, team):
         raise PermissionDenied(REFUSED_TEAM)
     data = _clean(team, fields)
     with transaction.atomic():
         activity = Activity.objects.create(team=team, recorded_by=by, **data)
-        audit.record(actor=by, action=AuditAction.CREATE, obj=activity, detail={"team": team.pk, **snapshot(activity)})
+        detail = {"team": team.pk, **snapshot(activity), **(audit_detail or {})}
+        audit.record(actor=by, action=AuditAction.CREATE, obj=activity, detail=detail)
     return activity
 
 

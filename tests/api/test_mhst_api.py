@@ -408,7 +408,7 @@ def test_the_manager_records_activity_and_it_is_audited(world):
     event = AuditEvent.objects.get(action=AuditAction.CREATE, object_type="mhst.activity")
     assert (event.actor, event.object_id) == (world.manager, str(activity.pk))
     assert event.partnership_id == world.partnership.pk
-    assert event.detail["duration_minutes"] == "60" and event.detail["via"] == "api"
+    assert event.detail["duration_minutes"] == 60 and event.detail["via"] == "api"
 
 
 def test_a_practitioner_records_activity_through_a_session(world):

@@ -177,6 +177,7 @@ def test_update_checks_the_rules(world):
 
 def test_a_practitioner_may_change_only_what_they_recorded(world):
     colleague = member(world.partnership, Role.MHST_PRACTITIONER, organisation=world.provider, totp=True)
+    add_practitioner(world.team, user=colleague)  # a post in the team makes them its staff
     mine = service.record(world.team, world.practitioner_user, **fields(world))
     theirs = service.record(world.team, colleague, **fields(world))
     with pytest.raises(PermissionDenied):

@@ -1,18 +1,14 @@
 """Quick entry on a phone (390 px wide, touch) in headless Chromium: a practitioner signs in, finds
 today, their own post and their last school filled in, records a group session with "Save and add
-another", sees it saved, and the page passes axe with no horizontal scrolling. Debian's Chromium,
-as in tests/browser (this module reuses that folder's helpers)."""
+another", sees it saved, and the page passes axe with no horizontal scrolling (Debian's Chromium)."""
 
 import pytest
 
 from mhst.models import Activity
 
-from ..browser.conftest import axe_violations, browser, sign_in_with_code
 from ..factories import TEST_PASSWORD, TEST_TOTP_SECRET
-from .factories import log_activity, make_world, today
-
-pytestmark = pytest.mark.browser
-__all__ = ["browser"]  # the session's Chromium, from tests/browser/conftest.py (a fixture)
+from ..mhst.factories import log_activity, make_world, today
+from .conftest import axe_violations, sign_in_with_code
 
 
 @pytest.fixture
