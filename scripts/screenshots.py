@@ -2,8 +2,8 @@
 
     .venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000]
 
-Signs in as the demo area lead, duty clinician and school member with the documented demo password
-and two-factor secret, visits the key governance, CASCADE and referrals pages, and saves each at half
+Signs in as the demo area lead, duty clinician, school member, MHST staff, school lead and commissioner with the documented demo password
+and two-factor secret, visits the key governance, CASCADE, referrals and MHST pages, and saves each at half
 scale (640 pixels wide; at most the first 2,000 CSS pixels of the page).
 """
 
@@ -55,6 +55,23 @@ PAGES_BY_PERSONA = {
         ("referrals-start", f"{P}/referrals/school/new/"),
         ("referrals-school-list", f"{P}/referrals/school/"),
         ("referrals-school-detail", f"{P}/referrals/school/", FIRST_REFERENCE + ":not([href$='/check/'])"),
+    ],
+    "mhst.manager": [
+        ("mhst-home", f"{P}/mhst/"),
+        ("mhst-team", f"{P}/mhst/", "Northshire MHST North"),
+        ("mhst-allocation", f"{P}/mhst/", "Northshire MHST North", "Allocation version 1"),
+        ("mhst-method", f"{P}/mhst/allocation-method/"),
+        ("mhst-readiness", f"{P}/mhst/readiness/"),
+    ],
+    "mhst.practitioner": [
+        ("mhst-activity", f"{P}/mhst/", "Northshire MHST North", "Activity log"),
+    ],
+    "school.lead": [
+        ("mhst-school", f"{P}/mhst/", "Hillcrest Academy: allocation, readiness and agreement"),
+    ],
+    "commissioner": [
+        ("mhst-coverage", f"{P}/mhst/coverage/"),
+        ("mhst-metrics", f"{P}/mhst/activity-figures/"),
     ],
 }
 
