@@ -381,7 +381,10 @@ def test_demo_seeds_meetings_and_mous_idempotently():
     assert meetings.count() == 6 if group.published_terms() is None else meetings.count() >= 3
     assert meetings.filter(status=Meeting.Status.HELD).count() == 2
     assert meetings.filter(starts_at__gt=timezone.now(), status=Meeting.Status.SCHEDULED).exists()
-    assert [d.reference for d in Decision.objects.filter(partnership=partnership)] == ["D0001", "D0002", "D0003"]
+    # Three minuted decisions, then the steering group's approval of the two MHST allocations (demo/mhst.py).
+    decisions = Decision.objects.filter(partnership=partnership)
+    assert [d.reference for d in decisions] == ["D0001", "D0002", "D0003", "D0004", "D0005"]
+    assert [hasattr(d, "mhst_allocation") for d in decisions] == [False, False, False, True, True]
     signed = Mou.objects.get(partnership=partnership, title=SIGNED_MOU["title"])
     assert signed.status == Mou.Status.SIGNED and signed.parties.count() == 3
     assert {p.signatory.email.split("@")[0] for p in signed.parties.all()} == {
