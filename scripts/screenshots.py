@@ -2,9 +2,10 @@
 
     .venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000]
 
-Signs in as the demo area lead, duty clinician, school member, MHST staff, school lead and commissioner with the documented demo password
-and two-factor secret, visits the key governance, CASCADE, referrals and MHST pages, and saves each at half
-scale (640 pixels wide; at most the first 2,000 CSS pixels of the page).
+Signs in as the demo area lead, duty clinician, school member, MHST staff, school lead and
+commissioner with the documented demo password and two-factor secret, visits the key governance,
+CASCADE, referrals and MHST pages, and saves each at half scale (640 pixels wide; at most the first
+2,000 CSS pixels of the page).
 """
 
 import os
