@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from partnership.roles import Permission, permissions_for
 
-from .models import Allocation, AllocationStatus, Team
+from .models import Allocation, AllocationLine, AllocationStatus, Team
 
 PUBLIC_STATUSES = (AllocationStatus.APPROVED, AllocationStatus.SUPERSEDED)
 
@@ -51,8 +51,6 @@ def my_schools(user, partnership) -> list[int]:
 
 def allocated_schools(team_ids) -> set[int]:
     """Schools with a share in the approved (active) allocation of any of these teams."""
-    from .models import AllocationLine
-
     return set(
         AllocationLine.objects.filter(
             allocation__team_id__in=list(team_ids), allocation__status=AllocationStatus.APPROVED

@@ -31,7 +31,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from partnership.models import Organisation, OrganisationKind, PartnershipOrganisation
+from partnership.models import Organisation, OrganisationKind
 
 from .models import (
     READINESS_ITEMS,
@@ -46,6 +46,8 @@ from .models import (
 from .services import allocation
 from .services.capacity import capacity
 from .services.need import allocate
+from .services.readiness import progress
+from .services.schools import member_schools
 
 ZERO = Decimal("0")
 TENTH = Decimal("0.1")
@@ -104,15 +106,7 @@ def _phase_key(name: str):
 
 def schools(partnership) -> list[Organisation]:
     """The partnership's schools: education organisations with an active membership."""
-    return list(
-        Organisation.objects.filter(
-            kind__in=[k.value for k in OrganisationKind.education()],
-            partnerships__partnership=partnership,
-            partnerships__status=PartnershipOrganisation.Status.ACTIVE,
-        )
-        .distinct()
-        .order_by("name", "pk")
-    )
+    return list(member_schools(partnership))
 
 
 def active_lines(partnership, on):
@@ -343,7 +337,7 @@ def readiness_progress(partnership, on=None) -> ReadinessProgress:
     """For the covered schools (as on the coverage page): how many checklist items each has met."""
     on = on or timezone.localdate()
     ids = covered_ids(partnership, on) & {s.pk for s in schools(partnership)}
-    met = allocation.readiness_counts(partnership, ids)
+    met = progress(partnership, ids)
     counts = [min(met.get(pk, 0), READINESS_ITEMS) for pk in ids]
     distribution = [(n, counts.count(n)) for n in range(READINESS_ITEMS + 1)]
     return ReadinessProgress(schools=len(ids), ready=counts.count(READINESS_ITEMS), distribution=distribution)

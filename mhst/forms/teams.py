@@ -10,7 +10,8 @@ from partnership.models import DirectoryService, Membership, PartnershipOrganisa
 from partnership.roles import Permission
 
 from ..models import Function, PractitionerRole
-from ..services.teams import check_wte, education_members
+from ..services.schools import member_schools
+from ..services.teams import check_wte
 
 TEXT = {"rows": 4}
 
@@ -286,7 +287,7 @@ class HolidayOfferForm(forms.Form):
 
     def __init__(self, *args, team, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["schools"].choices = [(s.pk, s.name) for s in education_members(team.partnership)]
+        self.fields["schools"].choices = [(s.pk, s.name) for s in member_schools(team.partnership)]
 
     def clean(self):
         data = super().clean()

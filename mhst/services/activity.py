@@ -24,13 +24,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from partnership.models import Organisation, OrganisationKind, PartnershipOrganisation
 from partnership.models.audit import AuditAction
 from partnership.roles import Permission
 from partnership.services import audit
 
 from .. import access
 from ..models import Activity, ActivityType, Function, Practitioner
+from .schools import member_schools
 
 FIELDS = (
     "date",
@@ -73,13 +73,8 @@ def can_change(user, activity: Activity) -> bool:
 
 
 def schools(team):
-    """The schools activity can be recorded at: active education members of the team's partnership."""
-    members = PartnershipOrganisation.objects.filter(
-        partnership_id=team.partnership_id,
-        status=PartnershipOrganisation.Status.ACTIVE,
-        organisation__kind__in=OrganisationKind.education(),
-    )
-    return Organisation.objects.filter(pk__in=members.values("organisation_id")).order_by("name", "pk")
+    """The schools activity can be recorded at: the partnership's member schools."""
+    return member_schools(team.partnership)
 
 
 def problems(team, fields: dict, *, today: date | None = None) -> dict[str, str]:

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from partnership.models import Decision, Group, Meeting, OrganisationKind, PartnershipOrganisation
+from partnership.models import Decision, Group, Meeting
 from partnership.models.audit import AuditAction
 from partnership.roles import Permission
 from partnership.services import audit
@@ -31,11 +31,12 @@ from ..models import (
     AllocationLine,
     AllocationMethod,
     AllocationStatus,
-    ReadinessItem,
-    ReadinessStatus,
+    Team,
 )
 from . import need
 from .capacity import capacity
+from .readiness import progress
+from .schools import member_schools
 
 WEIGHT_FIELDS = [i.weight_field for i in need.INDICATORS]
 MAX_SHARE_WTE = Decimal("10.00")
@@ -82,19 +83,6 @@ def publish_method(*, partnership, by, explanation: str, **weights) -> Allocatio
 # --- the inputs -----------------------------------------------------------------------------------
 
 
-def eligible_schools(partnership):
-    """The partnership's active member schools and colleges: the candidates for an allocation."""
-    return (
-        PartnershipOrganisation.objects.filter(
-            partnership=partnership,
-            status=PartnershipOrganisation.Status.ACTIVE,
-            organisation__kind__in=list(OrganisationKind.education()),
-        )
-        .select_related("organisation")
-        .order_by("organisation__name")
-    )
-
-
 def referral_counts(partnership, school_ids, on: datetime.date) -> dict[int, int]:
     """Referrals submitted (not drafts) by each school in the 12 months up to `on`: counts only."""
     since = on - datetime.timedelta(days=365)
@@ -112,22 +100,11 @@ def referral_counts(partnership, school_ids, on: datetime.date) -> dict[int, int
     return {row["school_id"]: row["n"] for row in rows}
 
 
-def readiness_counts(partnership, school_ids) -> dict[int, int]:
-    rows = (
-        ReadinessItem.objects.filter(
-            partnership=partnership, school_id__in=list(school_ids), status=ReadinessStatus.MET
-        )
-        .values("school_id")
-        .annotate(n=Count("pk"))
-    )
-    return {row["school_id"]: row["n"] for row in rows}
-
-
 def candidate_inputs(partnership, schools, on: datetime.date) -> list[need.SchoolInputs]:
     """Each school's indicators as they are on `on` (the rate is per 1,000 pupils, 2 decimals)."""
     ids = [s.pk for s in schools]
     referrals = referral_counts(partnership, ids, on)
-    readiness = readiness_counts(partnership, ids)
+    readiness = progress(partnership, ids)
     inputs = []
     for school in schools:
         pupils = school.pupil_count
@@ -169,7 +146,7 @@ def propose(*, team, by, school_ids, effective_from: datetime.date, rationale: s
     if method is None:
         raise ValidationError("The partnership has not published its allocation method yet: ask the area lead.")
     errors = {}
-    eligible = {po.organisation.pk: po.organisation for po in eligible_schools(partnership)}
+    eligible = {school.pk: school for school in member_schools(partnership)}
     wanted = list(dict.fromkeys(int(i) for i in school_ids))
     chosen = [eligible[i] for i in wanted if i in eligible]
     if not wanted:
@@ -182,7 +159,7 @@ def propose(*, team, by, school_ids, effective_from: datetime.date, rationale: s
         errors["rationale"] = "Explain the proposal: members read this once it is approved"
     if errors:
         raise ValidationError(errors)
-    type(team).objects.select_for_update().get(pk=team.pk)
+    Team.objects.select_for_update().get(pk=team.pk)  # one proposal at a time per team
     waiting = open_proposal(team)
     if waiting is not None:
         raise ValidationError(f"Version {waiting.number} is still waiting for the board's decision: withdraw it first.")

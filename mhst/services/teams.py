@@ -27,7 +27,6 @@ from partnership.models import (
     DirectoryService,
     Membership,
     Organisation,
-    OrganisationKind,
     Partnership,
     PartnershipOrganisation,
     User,
@@ -38,6 +37,7 @@ from partnership.services import audit
 
 from .. import access
 from ..models import Function, HolidayOffer, OfferItem, Practitioner, PractitionerRole, Team
+from .schools import member_schools
 
 TEAM_FIELDS = ("name", "wave", "service_lead", "started_on", "service")
 PRACTITIONER_FIELDS = ("name", "role", "wte", "started_on", "ended_on", "training_completed_on", "user")
@@ -320,15 +320,6 @@ def update_offer_item(*, item: OfferItem, by: User, **changes) -> OfferItem:
 # --- holiday offers ----------------------------------------------------------------------------
 
 
-def education_members(partnership: Partnership):
-    """The partnership's active education members: the schools a holiday offer can cover."""
-    return Organisation.objects.filter(
-        partnerships__partnership=partnership,
-        partnerships__status=PartnershipOrganisation.Status.ACTIVE,
-        kind__in=OrganisationKind.education(),
-    ).order_by("name")
-
-
 @transaction.atomic
 def save_holiday_offer(
     *, team: Team, by: User, holiday: HolidayOffer | None = None, name, starts_on, ends_on, offer, schools=()
@@ -349,7 +340,7 @@ def save_holiday_offer(
     elif starts_on and ends_on < starts_on:
         errors["ends_on"] = "The end date must be the same as or after the start date"
     school_ids = sorted({s.pk if hasattr(s, "pk") else int(s) for s in schools})
-    allowed = set(education_members(team.partnership).filter(pk__in=school_ids).values_list("pk", flat=True))
+    allowed = set(member_schools(team.partnership).filter(pk__in=school_ids).values_list("pk", flat=True))
     if set(school_ids) - allowed:
         errors["schools"] = "Select schools that are active members of the partnership"
     if errors:

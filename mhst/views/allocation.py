@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from partnership.models import Organisation
 from partnership.roles import Permission
 from partnership.views.common import partnership_for, posted, show_errors
 
@@ -22,6 +21,7 @@ from ..models import AllocationLine, AllocationMethod, AllocationStatus, Team
 from ..services import allocation as service
 from ..services.capacity import capacity
 from ..services.need import INDICATORS, weights_of
+from ..services.schools import member_schools
 
 
 def _team(request, partnership, pk) -> Team:
@@ -93,7 +93,7 @@ def propose(request, slug, team):
     team = _team(request, partnership, team)
     if not access.can_manage_team(request.user, team):
         raise PermissionDenied("Only the team's MHST manager proposes its allocation.")
-    schools = Organisation.objects.filter(pk__in=service.eligible_schools(partnership).values("organisation"))
+    schools = member_schools(partnership)
     active = service.active_allocation(team)
     initial = {
         "effective_from": timezone.localdate(),
