@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("partnership.urls.meetings")),
     path("", include("partnership.urls.actions")),
     path("", include("partnership.urls.directory")),
+    path("", include("partnership.urls.dashboard")),
     path("", include("cascade.urls")),
     path("", include("referrals.urls")),
     path("", include("mhst.urls")),

@@ -31,7 +31,9 @@ from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from partnership.models import Organisation, OrganisationKind
+from partnership.models import Organisation
+from partnership.phases import PHASE_ORDER, phase_of  # noqa: F401 (phase_of re-exported)
+from partnership.phases import phase_key as _phase_key
 
 from .models import (
     READINESS_ITEMS,
@@ -66,42 +68,6 @@ def hours(minutes) -> Decimal:
 
 
 # --- the partnership's schools and which are covered ---------------------------------------------
-
-PHASE_ALIASES = {
-    "nursery": "Primary",
-    "primary": "Primary",
-    "middle deemed primary": "Primary",
-    "middle deemed secondary": "Secondary",
-    "secondary": "Secondary",
-    "all-through": "All-through",
-    "all through": "All-through",
-    "16 plus": "16 plus",
-}
-PHASE_OF_KIND = {
-    OrganisationKind.PRIMARY: "Primary",
-    OrganisationKind.SECONDARY: "Secondary",
-    OrganisationKind.ALL_THROUGH: "All-through",
-    OrganisationKind.FE_COLLEGE: "16 plus",
-}
-PHASE_ORDER = ["Primary", "Secondary", "All-through", "16 plus"]
-NO_PHASE = {"", "not applicable"}
-
-
-def phase_of(school: Organisation) -> str:
-    """The group a school is counted in (see the module's docstring)."""
-    phase = (school.phase or "").strip()
-    if phase.lower() in NO_PHASE:
-        if school.kind in PHASE_OF_KIND:
-            return PHASE_OF_KIND[school.kind]
-        try:
-            return OrganisationKind(school.kind).label
-        except ValueError:
-            return "Other"
-    return PHASE_ALIASES.get(phase.lower(), phase)
-
-
-def _phase_key(name: str):
-    return (PHASE_ORDER.index(name), "") if name in PHASE_ORDER else (len(PHASE_ORDER), name)
 
 
 def schools(partnership) -> list[Organisation]:

@@ -1,8 +1,8 @@
 """Where apps plug into the shell without the kernel importing them.
 
 `partnership` imports none of `cascade`, `referrals` or `mhst`. Each app registers its navigation
-items, the sections it adds to a partnership's page (and, later, dashboard panels and metric
-providers) from its AppConfig.ready().
+items, the sections it adds to a partnership's page and its dashboard panels (each panel computes
+its own figures: the metric provider) from its AppConfig.ready().
 """
 
 from collections.abc import Callable
@@ -36,11 +36,21 @@ class PartnershipSection:
 
 @dataclass(frozen=True)
 class DashboardPanel:
+    """One panel of the dashboard, contributed by an app (DESIGN.md section 2).
+
+    `compute(scope, filters)` returns the panel's raw figures (`partnership.figures.PanelFigures`)
+    for a `figures.Scope` the dashboard has already checked the user may see, and `figures.Filters`.
+    It must read rollups or small tables with a fixed number of queries (never scan raw referrals),
+    and never return a child's details. The dashboard applies `partnership.disclosure` to every
+    table before anything is shown, exported or returned by the API.
+    """
+
     key: str
     title: str
     permission: Permission
-    render: Callable = field(compare=False)
+    compute: Callable = field(compare=False)
     order: int = 100
+    description: str = ""
 
 
 _nav_items: dict[str, NavItem] = {}
@@ -75,6 +85,14 @@ def nav_items_for(user) -> list[dict]:
             continue
         visible.append({"text": item.label, "href": reverse(item.url_name)})
     return visible
+
+
+def dashboard_panels() -> list[DashboardPanel]:
+    return sorted(_panels.values(), key=lambda p: (p.order, p.key))
+
+
+def dashboard_panel(key: str) -> DashboardPanel | None:
+    return _panels.get(key)
 
 
 def dashboard_panels_for(user) -> list[DashboardPanel]:

@@ -238,6 +238,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "referrals.tasks.flag_rota_gaps",
         "schedule": crontab(hour=8, minute=5),
     },
+    # Dashboards: rebuild the referral rollups of partnerships whose referrals changed (a change also
+    # queues a rebuild at once); every partnership's nightly, so waiting-time RAGs move with the days.
+    "referral-rollups-stale": {
+        "task": "referrals.tasks.refresh_referral_rollups",
+        "schedule": crontab(minute="*/5"),
+    },
+    "referral-rollups-nightly": {
+        "task": "referrals.tasks.refresh_referral_rollups",
+        "schedule": crontab(hour=1, minute=30),
+        "kwargs": {"everything": True},
+    },
     "sign-in-failure-digest": {
         "task": "partnership.tasks.send_sign_in_failure_digests",
         "schedule": crontab(hour=7, minute=0),

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import governance
+from . import governance, metrics
 from .views import MeView
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api_me"),
+    path("metrics/", metrics.MetricsIndex.as_view(), name="api_metrics"),
+    path("metrics/<slug:panel>/", metrics.MetricsPanel.as_view(), name="api_metrics_panel"),
     path("groups/", governance.GroupList.as_view(), name="api_groups"),
     path("groups/<int:pk>/", governance.GroupDetail.as_view(), name="api_group_detail"),
     path("actions/", governance.ActionList.as_view(), name="api_actions"),

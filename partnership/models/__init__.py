@@ -1,6 +1,7 @@
 from .actions import Action, ActionUpdate, Rag
 from .audit import AuditEvent
 from .directory import Channel, DirectoryService, Need, SchoolPhase, ServiceSchedule, Thrive
+from .exports import ExportJob
 from .groups import Group, GroupMember, TermsOfReference
 from .leads import LeadContact
 from .meetings import Attendance, Decision, Meeting
@@ -21,6 +22,7 @@ __all__ = [
     "Channel",
     "Decision",
     "DirectoryService",
+    "ExportJob",
     "FundingStream",
     "Group",
     "GroupMember",

@@ -37,6 +37,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(max_length=200)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Can sign in to the Django admin.")
+    reads_national_dashboard = models.BooleanField(
+        "national dashboard reader",
+        default=False,
+        help_text="Reads the national dashboard: every partnership's figures added together (an NHS England "
+        "analyst). Set by an administrator; gives no access to any partnership's pages.",
+    )
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()

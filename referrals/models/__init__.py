@@ -13,11 +13,13 @@ from .referral import (
     StatusChange,
     Urgency,
 )
+from .rollup import WAIT_CAP, ReferralMonth, ReferralOpen, RollupState
 from .spa import DEFAULT_REASONS, Channel, DutyRole, NotAcceptedReason, RotaShift, SinglePointOfAccess
 
 __all__ = [
     "DEFAULT_REASONS",
     "STANDARD_DAYS",
+    "WAIT_CAP",
     "Channel",
     "ConsentBy",
     "DslAware",
@@ -29,7 +31,10 @@ __all__ = [
     "NotAcceptedReason",
     "OtherService",
     "Referral",
+    "ReferralMonth",
+    "ReferralOpen",
     "Request",
+    "RollupState",
     "RotaShift",
     "SinglePointOfAccess",
     "Status",

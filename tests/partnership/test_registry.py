@@ -21,7 +21,9 @@ def test_navigation_shows_only_what_the_roles_permit():
 def test_dashboard_panels_are_filtered_by_permission(monkeypatch):
     monkeypatch.setattr(registry, "_panels", {})
     registry.register_dashboard_panel(
-        registry.DashboardPanel("flow", "Referral flow", Permission.VIEW_DASHBOARDS, render=lambda request: "")
+        registry.DashboardPanel(
+            "flow", "Referral flow", Permission.VIEW_DASHBOARDS, compute=lambda scope, filters: None
+        )
     )
     assert [p.key for p in registry.dashboard_panels_for(member(PartnershipFactory(), Role.COMMISSIONER))] == ["flow"]
     assert registry.dashboard_panels_for(member(PartnershipFactory(), Role.SCHOOL_STAFF)) == []

@@ -1,0 +1,45 @@
+"""Whose figures a user may see on a dashboard.
+
+- Partnership: a partnership where the user holds VIEW_DASHBOARDS (area lead, commissioner, duty
+  lead, MHST manager); the view reaches it through `partnership_for` (404 otherwise).
+- Commissioner: every partnership where the user holds VIEW_DASHBOARDS, added together.
+- National: every active partnership, for a national dashboard reader (`User.reads_national_dashboard`).
+  Only this level is published without small-number suppression.
+"""
+
+from ..figures import Level, Scope
+from ..models import Partnership
+from ..roles import Permission
+
+
+def partnership_scope(partnership) -> Scope:
+    return Scope(Level.PARTNERSHIP, (partnership.pk,), partnership.name)
+
+
+def commissioner_scope(user) -> Scope | None:
+    ids = tuple(user.partnership_ids(Permission.VIEW_DASHBOARDS)) if user.is_authenticated else ()
+    if not ids:
+        return None
+    label = "Your partnership" if len(ids) == 1 else f"Your {len(ids)} partnerships together"
+    return Scope(Level.COMMISSIONER, ids, label)
+
+
+def national_scope(user) -> Scope | None:
+    if not (user.is_authenticated and user.is_active and user.reads_national_dashboard):
+        return None
+    ids = tuple(Partnership.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
+    return Scope(Level.NATIONAL, ids, "England (all partnerships)")
+
+
+def area_scope(user, area: str) -> Scope | None:
+    """`area` from the URL: "commissioned" or "national"; None when the user may not see it."""
+    if area == "commissioned":
+        return commissioner_scope(user)
+    if area == "national":
+        return national_scope(user)
+    return None
+
+
+def dashboard_partnerships(user):
+    """The partnerships whose own dashboard the user may open, for the dashboards index."""
+    return Partnership.objects.for_user(user, Permission.VIEW_DASHBOARDS).filter(is_active=True).order_by("name")
