@@ -8,6 +8,7 @@ from django.utils import timezone
 from partnership.models import Membership, Organisation, Partnership, PartnershipOrganisation, User
 
 from . import cascade, governance
+from . import dashboards as demo_dashboards
 from . import mhst as demo_mhst
 from . import personas as p
 from . import referrals as demo_referrals
@@ -74,6 +75,7 @@ def seed_demo() -> Partnership:
     cascade.seed(partnership, organisations, people)
     demo_referrals.seed(partnership, organisations, people)
     demo_mhst.seed(partnership, organisations, people)
+    demo_dashboards.seed(partnership, organisations, people, lambda local, name: _persona(p.persona_email(local), name))
     return partnership
 
 

@@ -127,12 +127,12 @@ class AuthenticatorAdmin(AuditedAdmin):
 @admin.register(User)
 class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "full_name", "is_active", "is_staff"]
+    list_display = ["email", "full_name", "is_active", "is_staff", "reads_national_dashboard"]
     search_fields = ["email", "full_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Person", {"fields": ["full_name"]}),
-        ("Access", {"fields": ["is_active", "is_staff", "is_superuser"]}),
+        ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "reads_national_dashboard"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "full_name", "password1", "password2"]})]
     filter_horizontal = []

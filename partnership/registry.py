@@ -20,6 +20,8 @@ class NavItem:
     permission: Permission | None = None
     order: int = 100
     staff_only: bool = False
+    #: also shown to users without `permission` for whom this returns True (e.g. national readers)
+    also_for: Callable | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,8 @@ def nav_items_for(user) -> list[dict]:
         if item.staff_only and not user.is_staff:
             continue
         if item.permission is not None and not user.has_permission(item.permission):
-            continue
+            if item.also_for is None or not item.also_for(user):
+                continue
         visible.append({"text": item.label, "href": reverse(item.url_name)})
     return visible
 
