@@ -43,12 +43,12 @@ def test_seed_demo_creates_a_partnership_of_about_twenty_schools_and_its_partner
 
 
 def test_there_is_one_persona_per_role_each_with_two_factor():
-    seed_demo()
+    partnership = seed_demo()
     roles = [role for _, _, role, _ in PERSONAS]
     assert sorted(roles) == sorted(Role)
     for local_part, _, role, _ in PERSONAS:
         user = User.objects.get(email=persona_email(local_part))
-        assert user.memberships.get().roles == [role.value]
+        assert user.memberships.get(partnership=partnership).roles == [role.value]
         assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
