@@ -73,6 +73,11 @@ PAGES_BY_PERSONA = {
     "commissioner": [
         ("mhst-coverage", f"{P}/mhst/coverage/"),
         ("mhst-metrics", f"{P}/mhst/activity-figures/"),
+        ("dashboard", f"{P}/dashboard/"),
+        ("dashboard-commissioned", "/dashboards/commissioned/"),
+    ],
+    "national.analyst": [
+        ("dashboard-national", "/dashboards/national/"),
     ],
 }
 
