@@ -66,7 +66,7 @@ CAPACITY_NOTE = "Capacity against allocation is per team: the phase and school f
 
 
 def on_day(filters: Filters, today: datetime.date | None = None) -> datetime.date:
-    """Coverage and capacity are taken on the period's last day, or today when that is later."""
+    """Coverage and capacity are taken on the period's last day, or today when the period ends after today."""
     return min(filters.end, today or timezone.localdate())
 
 
