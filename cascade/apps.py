@@ -6,8 +6,15 @@ class CascadeConfig(AppConfig):
     verbose_name = "CASCADE self-assessment"
 
     def ready(self):
-        from partnership.registry import PartnershipSection, register_partnership_section
+        from partnership.registry import (
+            DashboardPanel,
+            PartnershipSection,
+            register_dashboard_panel,
+            register_partnership_section,
+        )
         from partnership.roles import Permission
+
+        from . import metrics
 
         register_partnership_section(
             PartnershipSection(
@@ -16,5 +23,15 @@ class CascadeConfig(AppConfig):
                 description="Workshops, live table scoring, results and bands, progress between rounds.",
                 permission=Permission.VIEW_CASCADE_RESULTS,
                 order=50,
+            )
+        )
+        register_dashboard_panel(
+            DashboardPanel(
+                key="cascade",
+                title="CASCADE self-assessment",
+                permission=Permission.VIEW_DASHBOARDS,
+                compute=metrics.compute,
+                order=10,
+                description="The latest CASCADE total and band, and the change from round 1 to round 2 by domain.",
             )
         )

@@ -6,7 +6,15 @@ class MhstConfig(AppConfig):
     verbose_name = "Mental Health Support Teams"
 
     def ready(self):
-        from partnership.registry import PartnershipSection, register_partnership_section
+        from partnership.registry import (
+            DashboardPanel,
+            PartnershipSection,
+            register_dashboard_panel,
+            register_partnership_section,
+        )
+        from partnership.roles import Permission
+
+        from . import dashboard
 
         register_partnership_section(
             PartnershipSection(
@@ -17,5 +25,18 @@ class MhstConfig(AppConfig):
                     "group, school readiness and agreements, activity and coverage."
                 ),
                 order=70,
+            )
+        )
+        register_dashboard_panel(
+            DashboardPanel(
+                key="mhst",
+                title="Mental Health Support Teams",
+                permission=Permission.VIEW_DASHBOARDS,
+                compute=dashboard.compute,
+                order=30,
+                description=(
+                    "Coverage of schools and pupils by phase, each team's capacity against its allocation, "
+                    "and activity by function in the period."
+                ),
             )
         )
