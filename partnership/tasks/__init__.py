@@ -3,7 +3,17 @@
 Celery's autodiscovery imports this package; importing the modules registers their tasks.
 """
 
-from . import actions, groups, kernel, leads, mous
+from . import actions, exports, groups, kernel, leads, mous
+from .exports import build_board_pack
 from .kernel import send_sign_in_failure_digests
 
-__all__ = ["actions", "groups", "kernel", "leads", "mous", "send_sign_in_failure_digests"]
+__all__ = [
+    "actions",
+    "build_board_pack",
+    "exports",
+    "groups",
+    "kernel",
+    "leads",
+    "mous",
+    "send_sign_in_failure_digests",
+]

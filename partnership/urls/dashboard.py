@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from ..views import dashboard
+from ..views import dashboard, exports
 
 
 class ExportFormat:
@@ -36,12 +36,12 @@ urlpatterns = [
     ),
     path(
         "partnerships/<slug:slug>/dashboard/board-pack/",
-        dashboard.partnership_board_pack,
+        exports.board_pack,
         name="dashboard_board_pack",
     ),
     path("dashboards/<area:area>/", dashboard.area_dashboard, name="dashboard_area"),
     path("dashboards/<area:area>/<slug:panel>.<fmt:fmt>", dashboard.area_panel_export, name="dashboard_area_export"),
-    path("dashboards/<area:area>/board-pack/", dashboard.area_board_pack, name="dashboard_area_board_pack"),
-    path("exports/<uuid:pk>/", dashboard.export_job, name="export_job"),
-    path("exports/<uuid:pk>/download/", dashboard.export_job_download, name="export_job_download"),
+    path("dashboards/<area:area>/board-pack/", exports.area_board_pack, name="dashboard_area_board_pack"),
+    path("exports/<uuid:pk>/", exports.export_job, name="export_job"),
+    path("exports/<uuid:pk>/download/", exports.export_job_download, name="export_job_download"),
 ]
