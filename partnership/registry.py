@@ -83,9 +83,9 @@ def nav_items_for(user) -> list[dict]:
     for item in sorted(_nav_items.values(), key=lambda i: (i.order, i.label)):
         if item.staff_only and not user.is_staff:
             continue
-        if item.permission is not None and not user.has_permission(item.permission):
-            if item.also_for is None or not item.also_for(user):
-                continue
+        opened = item.permission is None or user.has_permission(item.permission)
+        if not opened and not (item.also_for is not None and item.also_for(user)):
+            continue
         visible.append({"text": item.label, "href": reverse(item.url_name)})
     return visible
 
