@@ -249,3 +249,20 @@ def test_helpers():
     assert shares(10, [1, 1, 1]) == [4, 3, 3]
     assert sum(shares(1_000_003, [5, 7, 11, 0])) == 1_000_003
     assert all(nhs_number(n) == n for n in (nhs_test_number(i) for i in range(200)) if n)
+
+
+def test_keys_loaded_without_per_row_checks_are_verified_before_commit():
+    from demo.scale.copying import Loader, trust_keys_while_loading, verify_keys
+
+    partnership = Partnership.objects.create(name="P", slug="p", lead_body="la", region="london")
+    organisation = Organisation.objects.create(name="O", kind="other")
+    with pytest.raises(ValueError, match=r"partnership_membership\.user_id point at no row"), transaction.atomic():
+        assert trust_keys_while_loading()  # the test database's user is a superuser, as on the bench
+        loader = Loader()
+        loader.copy(
+            Membership,
+            ["id", "user_id", "partnership_id", "organisation_id", "roles"],
+            [(loader.reserve(Membership, 1), 2_000_000_000, partnership.pk, organisation.pk, ["area_lead"])],
+        )
+        verify_keys([Membership])
+    assert not Membership.objects.exists()
