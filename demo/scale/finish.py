@@ -41,7 +41,10 @@ def refresh_rollups() -> str:
     if importlib.util.find_spec("referrals.rollups") is None:
         return "skipped (referrals.rollups is not installed)"
     rollups = importlib.import_module("referrals.rollups")
-    result = rollups.refresh()
+    try:
+        result = rollups.refresh()
+    except TypeError as exc:  # a refresh() that wants arguments: the data is loaded, say so and go on
+        return f"not refreshed ({exc}); run the rollup rebuild command"
     return f"refreshed ({result})" if result is not None else "refreshed"
 
 
