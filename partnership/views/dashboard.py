@@ -129,6 +129,8 @@ def _render(request, scope: Scope, *, template_context: dict, export_url, board_
     if form.is_valid():
         filters = form.filters()
         query = _query(filters)
+        # show the period in force (the default one when none was asked for) in the inputs
+        form.data = {**form.data, "start": query["from"], "end": query["to"]}
         can_export = may_export(request.user, scope)
         qs = "?" + urlencode(query)
         shown = service.shown_panels(request.user, scope, filters)

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partnership import disclosure
+from partnership.dashboards.filters import default_period
 from partnership.figures import Level
 from partnership.roles import Permission
 
@@ -119,7 +120,7 @@ def test_partnership_dashboard_shows_disclosed_figures_chart_table_and_footnote(
     assert "Figures last refreshed at 14 March 2026, 09:30" in page
     assert "Note: A note." in page
     # an accessible table: caption and scoped headers
-    assert '<caption class="nhsuk-table__caption nhsuk-table__caption--s">Referrals by month</caption>' in page
+    assert '<caption class="nhsuk-table__caption nhsuk-u-visually-hidden">Referrals by month</caption>' in page
     assert '<th scope="col"' in page and '<th scope="row"' in page
     # a chart with a title, a description, and the suppressed month as a labelled gap
     svg = re.search(r'<svg[^>]*class="app-chart".*?</svg>', page).group(0)
@@ -230,6 +231,14 @@ def test_filter_form_reads_and_shows_the_short_names(client, people, panels):
     page = get(client, people.lead, "dashboard", "own", **{"from": "2025-04", "phase": "Primary"}).content.decode()
     assert re.search(r'<input[^>]*name="from"[^>]*value="2025-04"', page)
     assert 'name="to"' in page and 'name="start"' not in page
+
+
+def test_the_inputs_show_the_period_in_force(client, people, panels):
+    panels()
+    page = get(client, people.lead, "dashboard", "own").content.decode()
+    start, end = default_period()
+    assert re.search(rf'<input[^>]*name="from"[^>]*value="{start:%Y-%m}"', page)
+    assert re.search(rf'<input[^>]*name="to"[^>]*value="{end:%Y-%m}"', page)
 
 
 def test_empty_dashboard_says_so(client, people, panels):
