@@ -43,3 +43,17 @@ def area_scope(user, area: str) -> Scope | None:
 def dashboard_partnerships(user):
     """The partnerships whose own dashboard the user may open, for the dashboards index."""
     return Partnership.objects.for_user(user, Permission.VIEW_DASHBOARDS).filter(is_active=True).order_by("name")
+
+
+def area_scope_or_refuse(user, area: str) -> Scope:
+    """For a view: the area's scope, or 403 (commissioned: the user reads no dashboard) or 404
+    (national: only national readers know it is there)."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    scope = area_scope(user, area)
+    if scope is not None:
+        return scope
+    if area == "commissioned":
+        raise PermissionDenied("You do not read any partnership's dashboard.")
+    raise Http404("No such dashboard.")

@@ -213,12 +213,7 @@ def partnership_dashboard(request, slug):
 
 
 def _area_scope(request, area: str) -> Scope:
-    scope = scopes.area_scope(request.user, area)
-    if scope is not None:
-        return scope
-    if area == "commissioned":
-        raise PermissionDenied("You do not read any partnership's dashboard.")
-    raise Http404("No such dashboard.")
+    return scopes.area_scope_or_refuse(request.user, area)
 
 
 @require_GET
@@ -291,10 +286,3 @@ def area_panel_export(request, area, panel, fmt):
 
 
 # --- built elsewhere (partnership/views/exports.py rewires these URLs) ---------------------------
-
-
-def _stub(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-partnership_board_pack = area_board_pack = export_job = export_job_download = _stub

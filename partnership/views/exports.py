@@ -109,9 +109,7 @@ def board_pack(request, slug):
 
 @require_POST
 def area_board_pack(request, area):
-    scope = scopes.area_scope(request.user, area)
-    if scope is None:
-        raise PermissionDenied
+    scope = scopes.area_scope_or_refuse(request.user, area)
     return _ask(request, scope, where={"area": area}, dashboard="dashboard_area")
 
 

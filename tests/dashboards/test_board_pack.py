@@ -265,7 +265,9 @@ def test_who_may_ask_for_a_partnership_pack(client, cast, panel, queued):
 def test_area_packs_commissioned_and_national(client, cast, panel, queued):
     commissioner = member(cast.partnership, Role.COMMISSIONER)
     sign_in(client, commissioner)
-    assert client.post(reverse("dashboard_area_board_pack", args=["national"])).status_code == 403
+    assert (
+        client.post(reverse("dashboard_area_board_pack", args=["national"])).status_code == 404
+    )  # like the dashboard: only national readers know it is there
     assert client.post(reverse("dashboard_area_board_pack", args=["commissioned"])).status_code == 302
     job = ExportJob.objects.get()
     assert job.params["level"] == "commissioner" and job.params["area"] == "commissioned"
