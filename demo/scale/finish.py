@@ -1,0 +1,81 @@
+"""After loading: sequences past every id written, ANALYZE, the referral rollups (when
+`referrals.rollups` exists), and what was made, checked by SQL."""
+
+import importlib
+import importlib.util
+
+from django.db import connection
+
+from partnership.models import Partnership
+from referrals.models import Referral
+
+from .world import SLUG_PREFIX
+
+
+def fix_sequences(models) -> None:
+    """Every sequence at least at its table's largest id (the ids were reserved ahead, so this is a check)."""
+    with connection.cursor() as cursor:
+        for model in models:
+            table, pk = model._meta.db_table, model._meta.pk.column
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence(%s, %s), GREATEST("  # noqa: S608 (names from the models)
+                f"(SELECT COALESCE(MAX({connection.ops.quote_name(pk)}), 1) FROM {connection.ops.quote_name(table)}),"
+                f" (SELECT last_value FROM {_sequence(cursor, table, pk)})))",
+                [table, pk],
+            )
+
+
+def _sequence(cursor, table, pk) -> str:
+    cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk])
+    return cursor.fetchone()[0]
+
+
+def analyze(models) -> None:
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def refresh_rollups() -> str:
+    """`referrals.rollups.refresh()` when another branch has provided it; otherwise say it was skipped."""
+    if importlib.util.find_spec("referrals.rollups") is None:
+        return "skipped (referrals.rollups is not installed)"
+    rollups = importlib.import_module("referrals.rollups")
+    try:
+        result = rollups.refresh()
+    except TypeError as exc:  # a refresh() that wants arguments: the data is loaded, say so and go on
+        return f"not refreshed ({exc}); run the rollup rebuild command"
+    return f"refreshed ({result})" if result is not None else "refreshed"
+
+
+def scale_partnership_ids() -> list[int]:
+    return list(Partnership.objects.filter(slug__startswith=SLUG_PREFIX).values_list("pk", flat=True))
+
+
+def measured() -> dict:
+    """The outcome mix and days to first contact of the generated referrals, by SQL."""
+    ids = scale_partnership_ids()
+    table = Referral._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT status, COUNT(*) FROM {table} WHERE partnership_id = ANY(%s) GROUP BY status",  # noqa: S608
+            [ids],
+        )
+        statuses = dict(cursor.fetchall())
+        cursor.execute(
+            f"SELECT COUNT(*) FILTER (WHERE urgency = 'urgent'), COUNT(*),"  # noqa: S608
+            " percentile_cont(0.5) WITHIN GROUP (ORDER BY first_contact_on - (submitted_at AT TIME ZONE %s)::date),"
+            " percentile_cont(0.9) WITHIN GROUP (ORDER BY first_contact_on - (submitted_at AT TIME ZONE %s)::date)"
+            f" FROM {table} WHERE partnership_id = ANY(%s)",
+            ["Europe/London", "Europe/London", ids],
+        )
+        urgent, total, median, p90 = cursor.fetchone()
+    total = total or 1
+    groups = {
+        "accepted": ("accepted", "first_contact", "closed"),
+        "waiting": ("submitted", "in_triage", "info_requested", "accepted"),
+        "signposted": ("signposted",),
+        "not_accepted": ("not_accepted",),
+    }
+    mix = {name: sum(statuses.get(s, 0) for s in members) / total for name, members in groups.items()}
+    return {"statuses": statuses, "mix": mix, "urgent": urgent / total, "median": median, "p90": p90}
