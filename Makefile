@@ -59,8 +59,14 @@ test: setup lint
 	@scripts/services.sh browser
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# make bench: the foundation's benchmarks (bench/run.py). make bench SCALE=N: W1-W6 of issue 7 against N
+# generated referrals in the cyp_bench database, on gunicorn (bench/scale.py; bench/README.md).
 bench: migrate
+ifdef SCALE
+	$(BIN)/python bench/scale.py --scale $(SCALE)
+else
 	$(BIN)/python bench/run.py
+endif
 
 stop:
 	@scripts/services.sh stop
