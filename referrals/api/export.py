@@ -195,7 +195,8 @@ class ReferralExport(ReferralApiView):
             submitted_on=TruncDate("submitted_at"), decided_on=TruncDate("triaged_at")
         ).order_by("submitted_at", "pk")
         counts = list(referrals.order_by().values_list("partnership_id").annotate(rows=Count("pk")))
-        for partnership_id, rows in counts or [(None, 0)]:  # one event per partnership, with the count and never the rows
+        # one event per partnership, with the count and never the rows
+        for partnership_id, rows in counts or [(None, 0)]:
             audit.record(
                 actor=request.user,
                 action=AuditAction.EXPORT,
