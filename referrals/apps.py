@@ -6,7 +6,15 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Referrals and the single point of access"
 
     def ready(self):
-        from partnership.registry import PartnershipSection, register_partnership_section
+        from partnership.registry import (
+            DashboardPanel,
+            PartnershipSection,
+            register_dashboard_panel,
+            register_partnership_section,
+        )
+        from partnership.roles import Permission
+
+        from . import metrics
 
         register_partnership_section(
             PartnershipSection(
@@ -16,5 +24,18 @@ class ReferralsConfig(AppConfig):
                     "The single point of access: how to refer, SBARD referrals from schools, the duty rota and triage."
                 ),
                 order=60,
+            )
+        )
+        register_dashboard_panel(
+            DashboardPanel(
+                "referrals",
+                "Referrals and waiting times",
+                Permission.VIEW_DASHBOARDS,
+                compute=metrics.compute,
+                order=20,
+                description=(
+                    "Referrals to the single point of access by month and school phase, triage outcomes, "
+                    "THRIVE groupings, days to first contact and the four-week standard."
+                ),
             )
         )

@@ -3,10 +3,11 @@ referral, its history and its transitions, and the reference lists."""
 
 from django.urls import path
 
-from . import actions, reference, views
+from . import actions, export, reference, views
 
 urlpatterns = [
     path("referrals/", views.ReferralListCreate.as_view(), name="api_referrals"),
+    path("referrals/export/", export.ReferralExport.as_view(), name="api_referrals_export"),
     path("referrals/<int:pk>/", views.ReferralDetail.as_view(), name="api_referral_detail"),
     path("referrals/<int:pk>/history/", views.ReferralHistory.as_view(), name="api_referral_history"),
     path("referrals/<int:pk>/claim/", actions.Claim.as_view(), name="api_referral_claim"),

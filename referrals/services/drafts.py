@@ -13,6 +13,7 @@ from partnership.models.audit import AuditAction
 from partnership.roles import Permission, permissions_for
 from partnership.services import audit
 
+from .. import rollups
 from ..models import Referral, SinglePointOfAccess
 from ..states import Status
 
@@ -116,6 +117,8 @@ def update_draft(*, referral_id: int, by: User, **values) -> Referral:
         partnership=referral.partnership_id,
         detail={"fields": sorted(values)},  # names only: never the child's details
     )
+    if referral.status != Status.DRAFT:  # sent back with a question: its urgency may have changed
+        rollups.mark_stale(referral.partnership_id)
     return referral
 
 

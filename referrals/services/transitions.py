@@ -25,7 +25,7 @@ from partnership.models.directory import Thrive
 from partnership.roles import Permission
 from partnership.services import audit
 
-from .. import notify
+from .. import notify, rollups
 from ..models import InformationRequest, NotAcceptedReason, Referral, SinglePointOfAccess, StatusChange
 from ..states import TRANSITIONS, Status, Transition, transition_for
 
@@ -115,6 +115,8 @@ def _record(referral: Referral, transition: Transition | None, by: User, note: s
             "version": referral.version,
         },
     )
+    if after != before:  # last, so the rollup state row is locked only until the commit
+        rollups.mark_stale(referral.partnership_id)
 
 
 def _next_number(spa: SinglePointOfAccess, year: int) -> int:
