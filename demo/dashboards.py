@@ -9,6 +9,7 @@
 
 from partnership.models import Membership, Organisation, OrganisationKind, Partnership, PartnershipOrganisation
 from partnership.roles import Role
+from referrals import rollups
 
 COMMISSIONED = "westmoor"
 WESTMOOR_ICB = "NHS Westmoor Integrated Care Board"
@@ -33,3 +34,4 @@ def seed(partnership, organisations: dict, people: dict, persona) -> None:
         analyst.reads_national_dashboard = True
         analyst.save(update_fields=["reads_national_dashboard"])
     people["national.analyst"] = analyst
+    rollups.refresh([partnership.pk])
