@@ -5,6 +5,7 @@ worker, followed on its progress page and downloaded."""
 
 import io
 import re
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -18,7 +19,12 @@ from partnership.models.audit import AuditAction
 from .conftest import axe_violations
 from .test_personas import sign_in
 
-PANELS = ["CASCADE self-assessment", "Referrals and waiting times", "Mental Health Support Teams", "Partnership governance"]
+PANELS = [
+    "CASCADE self-assessment",
+    "Referrals and waiting times",
+    "Mental Health Support Teams",
+    "Partnership governance",
+]
 
 
 @pytest.fixture
@@ -49,11 +55,11 @@ def test_the_commissioner_reads_the_dashboard_and_takes_it_to_the_board(page, li
 
     with page.expect_download() as csv_download:
         page.get_by_role("link", name="Download Referrals and waiting times as CSV").click()
-    body = open(csv_download.value.path(), encoding="utf-8-sig").read()
+    body = Path(csv_download.value.path()).read_text(encoding="utf-8-sig")
     assert "Referrals and waiting times" in body and FOOTNOTE[:60] in body
     with page.expect_download() as xlsx_download:
         page.get_by_role("link", name="Download Referrals and waiting times as XLSX").click()
-    book = openpyxl.load_workbook(io.BytesIO(open(xlsx_download.value.path(), "rb").read()))
+    book = openpyxl.load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes()))
     assert len(book.sheetnames) >= 2
 
     page.get_by_role("button", name="Request the PDF board pack").click()
@@ -62,7 +68,7 @@ def test_the_commissioner_reads_the_dashboard_and_takes_it_to_the_board(page, li
     link.wait_for(timeout=60_000)  # the page refreshes itself until the worker has built it
     with page.expect_download() as pdf_download:
         link.click()
-    assert open(pdf_download.value.path(), "rb").read(5) == b"%PDF-"
+    assert Path(pdf_download.value.path()).read_bytes()[:5] == b"%PDF-"
     job = ExportJob.objects.get()
     assert job.status == ExportJob.Status.DONE and job.progress == 100
     exports = AuditEvent.objects.filter(action=AuditAction.EXPORT, actor__email=persona_email("commissioner"))
