@@ -15,16 +15,23 @@ roles grant TRIAGE_REFERRALS; on an answer to a request for information or a new
 school, the clinician who claimed the referral, else the whole duty team.
 """
 
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 
 from partnership.models import Membership, Organisation, User
+from partnership.models.audit import AuditAction
 from partnership.roles import Permission, Role
+from partnership.services import audit
 from partnership.services.notifications import send_once
 
-from .models import Message, Referral, StatusChange, Urgency
+from .models import Message, Referral, SinglePointOfAccess, StatusChange, Urgency
 from .services.spa import members_holding
 from .states import Status
+from .waiting import RED_FROM, STANDARD_DAYS
 
 FOOTER = (
     "For the child's privacy this email contains no details about them. "
@@ -191,29 +198,80 @@ def message_posted(message_id: int) -> int:
 
 # --- waiting-time warnings to the duty leads -------------------------------------------------------
 
+#: a digest lists at most this many references; the rest are "and N more" with the link
+DIGEST_LINES = 50
+
 WARNINGS = {
     "red": (
-        "waiting time is Red",
-        "Referral {ref} has been waiting {days} days without a first contact: it is Red on the four-week "
-        "clock and breaches the standard after day 28.",
+        "now Red",
+        f"These referrals have waited {RED_FROM} days or more without a first contact: they are Red on the "
+        f"four-week clock and breach the standard after day {STANDARD_DAYS}.",
     ),
     "breached": (
-        "four-week standard breached",
-        "Referral {ref} has been waiting {days} days without a first contact: it has breached the four-week "
-        "(28 day) standard.",
+        "breached the four-week standard",
+        f"These referrals have waited more than {STANDARD_DAYS} days without a first contact: they have "
+        f"breached the four-week ({STANDARD_DAYS} day) standard.",
     ),
 }
 
+DIGEST_FOOTER = (
+    "For the children's privacy this email contains no details about them. "
+    "Sign in to the platform to see the referrals.\n\n"
+    "This is an automatic email: please do not reply to it."
+)
 
-def waiting_warning(referral: Referral, threshold: str, days: int, leads: list[User]) -> bool:
-    """One email to the SPA's duty leads for this referral and threshold, sent once ever."""
-    ending, opening = WARNINGS[threshold]
-    ref = referral.reference
-    return send_once(
-        key=f"referral-clock:{referral.pk}:{threshold}",
-        subject=f"Referral {ref}: {ending}",
-        message=_body(opening.format(ref=ref, days=days), triage_link(referral)),
-        recipients=[u.email for u in leads],
-        obj=referral,
-        detail={"notification": f"referral_clock_{threshold}", "reference": ref},
-    )
+
+@dataclass(frozen=True)
+class WaitingDigest:
+    """The referrals of one SPA newly at one threshold: lines of (reference, days waited)."""
+
+    spa: SinglePointOfAccess
+    threshold: str
+    lines: list[tuple[str, int]]
+    recipients: list[str]
+
+    def queue_link(self) -> str:
+        url = reverse("referrals_queue", args=[self.spa.partnership.slug])
+        return f"{settings.SITE_URL}{url}?{urlencode({'open': 'on', 'clock': self.threshold})}"
+
+    def message(self) -> EmailMessage:
+        ending, opening = WARNINGS[self.threshold]
+        count = len(self.lines)
+        lines = sorted(self.lines, key=lambda line: (-line[1], line[0]))
+        listed = [f"- {ref}: waiting {days} days" for ref, days in lines[:DIGEST_LINES]]
+        if count > DIGEST_LINES:
+            listed.append(f"- and {count - DIGEST_LINES} more: see them all in the triage queue.")
+        noun = "referral" if count == 1 else "referrals"
+        body = (
+            f"{opening}\n\n" + "\n".join(listed) + f"\n\nSign in to see them in the triage queue:\n"
+            f"{self.queue_link()}\n\n{DIGEST_FOOTER}\n"
+        )
+        subject = f"{self.spa.name}: {count} {noun} {ending}"
+        return EmailMessage(subject=subject, body=body, to=list(self.recipients))
+
+    def audit_detail(self) -> dict:
+        return {
+            "notification": f"referral_clock_{self.threshold}_digest",
+            "count": len(self.lines),
+            "references": sorted(ref for ref, _ in self.lines),
+            "recipients": len(self.recipients),
+        }
+
+
+def send_waiting_digests(digests: list[WaitingDigest]) -> int:
+    """Send the digests over one mail connection, one audit event each (counts and references only).
+    Call inside the transaction that recorded their keys: a failure raises and records nothing."""
+    if not digests:
+        return 0
+    with get_connection() as mailer:
+        sent = mailer.send_messages([digest.message() for digest in digests]) or 0
+    for digest in digests:
+        audit.record(
+            actor=audit.SYSTEM,
+            action=AuditAction.NOTIFICATION_SENT,
+            object_type=SinglePointOfAccess._meta.label_lower,
+            object_id=digest.spa.pk,
+            partnership=digest.spa.partnership_id,
+            detail=digest.audit_detail(),
+        )
+    return sent
