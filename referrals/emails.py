@@ -3,7 +3,8 @@
 Every email carries NO child's details: only the referral's reference, what happened in general
 words and a link to sign in (the page behind the link asks for the second factor). Each email is
 sent through `partnership.services.notifications.send_once` with a key per effect and recipient,
-so a task run twice (or redelivered after a worker died) sends each email once.
+so a task run twice (or redelivered after a worker died) sends each email once; except the
+waiting-time digests (`send_waiting_digests`), whose keys are recorded in bulk by the sweep.
 
 The school: the member who created the referral (while still an active member of that school
 with VIEW_SCHOOL_REFERRALS) and the school's senior mental health leads, on submission, on a
@@ -63,10 +64,6 @@ def school_recipients(referral: Referral) -> list[User]:
 
 def duty_team(referral: Referral) -> list[User]:
     return members_with(referral, referral.spa.provider_id, Permission.TRIAGE_REFERRALS)
-
-
-def duty_leads(referral: Referral) -> list[User]:
-    return members_with(referral, referral.spa.provider_id, Permission.LEAD_DUTY_TEAM)
 
 
 def claimant_else_duty_team(referral: Referral) -> list[User]:
