@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 
 from .results import AT_LEAST, AT_MOST, EQUAL, VALUE, Result, latest
 from .server import load, rss_kib
+from .timing import median_seconds
 from .world import BENCH_SLUGS, complete_referral, cookie_headers, deadlocks, triage_pool
 
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
@@ -41,12 +42,7 @@ def median(values):
 
 
 def timed_median(fn, repeats=REPEATS) -> float:
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+    return median_seconds(fn, repeats)
 
 
 def _run(name, kind, path, headers, users=USERS, **extra) -> dict:

@@ -14,6 +14,8 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from openpyxl import Workbook
 
+from partnership.pdf import pdf_text
+
 from .presenters import decimal, percent
 from .results import Result, one_decimal
 
@@ -130,26 +132,6 @@ def xlsx_bytes(export: ResultsExport, *, title: str) -> bytes:
 
 
 # --- the workshop pack (PDF) ------------------------------------------------------------------
-
-_REPLACEMENTS = {
-    "\u2013": "-",
-    "\u2014": "-",
-    "\u2018": "'",
-    "\u2019": "'",
-    "\u201c": '"',
-    "\u201d": '"',
-    "\u2026": "...",
-    "\u2022": "-",
-    "\u00a0": " ",
-}
-
-
-def pdf_text(value) -> str:
-    """The PDF's core fonts are Latin-1: replace common punctuation, and anything else with '?'."""
-    text = "" if value is None else str(value)
-    for old, new in _REPLACEMENTS.items():
-        text = text.replace(old, new)
-    return text.encode("latin-1", "replace").decode("latin-1")
 
 
 class _Pack(FPDF):

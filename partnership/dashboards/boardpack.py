@@ -27,6 +27,7 @@ from ..disclosure import FOOTNOTE, SUPPRESSED, ShownTable
 from ..figures import Filters, Level, Scope
 from ..models import Organisation, Partnership
 from ..models.exports import ExportJob
+from ..pdf import pdf_text
 from ..roles import Permission
 from . import scopes
 from .filters import FilterForm, may_filter_by_school
@@ -96,25 +97,6 @@ def filters_of(user, scope: Scope, params: dict) -> Filters:
 
 
 # --- the PDF ----------------------------------------------------------------------------------------------
-_REPLACEMENTS = {
-    "\u2013": "-",
-    "\u2014": "-",
-    "\u2018": "'",
-    "\u2019": "'",
-    "\u201c": '"',
-    "\u201d": '"',
-    "\u2026": "...",
-    "\u2022": "-",
-    "\u00a0": " ",
-}
-
-
-def pdf_text(value) -> str:
-    """The PDF's core fonts are Latin-1: replace common punctuation, and anything else with '?'."""
-    text = "" if value is None else str(value)
-    for old, new in _REPLACEMENTS.items():
-        text = text.replace(old, new)
-    return text.encode("latin-1", "replace").decode("latin-1")
 
 
 def month_text(day: datetime.date) -> str:

@@ -1,0 +1,21 @@
+"""Text for PDFs made with fpdf2's core fonts (the CASCADE workshop pack, the dashboard board pack)."""
+
+_REPLACEMENTS = {
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2026": "...",
+    "\u2022": "-",
+    "\u00a0": " ",
+}
+
+
+def pdf_text(value) -> str:
+    """The PDF's core fonts are Latin-1: replace common punctuation, and anything else with '?'."""
+    text = "" if value is None else str(value)
+    for old, new in _REPLACEMENTS.items():
+        text = text.replace(old, new)
+    return text.encode("latin-1", "replace").decode("latin-1")
