@@ -55,6 +55,20 @@ REFERENCE = {
 }
 
 
+#: the duty team's CSV of its referrals: duty leads only, never a child's details
+EXPORT = {
+    "school_a": 403,
+    "school_b": 403,
+    "duty": 403,
+    "duty_lead": 200,
+    "foreign_duty": 403,
+    "mhst": 403,
+    "area_lead": 403,
+    "commissioner": 403,
+    "anonymous": ANONYMOUS,
+}
+
+
 def _act(duty: int, *, mhst_sees: bool = False) -> dict:
     return {
         "school_a": 403,
@@ -72,6 +86,7 @@ def _act(duty: int, *, mhst_sees: bool = False) -> dict:
 MATRIX = {
     "api_referrals": ("get", QUEUE),
     "api_referrals:post": ("post", CREATE),
+    "api_referrals_export": ("get", EXPORT),
     "api_referral_detail": ("get", READ),
     "api_referral_history": ("get", READ),
     "api_referral_claim:post": ("post", _act(200)),
@@ -105,7 +120,13 @@ HEADERS = {
 
 
 def args(name, cast):
-    if name in ("api_referrals", "api_reference_thrive", "api_reference_reasons", "api_reference_services"):
+    if name in (
+        "api_referrals",
+        "api_referrals_export",
+        "api_reference_thrive",
+        "api_reference_reasons",
+        "api_reference_services",
+    ):
         return []
     if name in STATUS_FOR:
         referral = cast.referral(STATUS_FOR[name])
