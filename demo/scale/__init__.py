@@ -2,7 +2,7 @@
 
 One part per module, each loading its rows with COPY and ids reserved ahead from the sequences:
 geography (ICBs, partnerships, councils, schools), people (users and memberships), services (SPAs,
-reasons, directory), cascade, mhst, referrals; then finish (sequences, ANALYZE, rollups, checks).
+reasons, directory), cascade, mhst, referrals; then finish (sequences, VACUUM (ANALYZE), rollups, checks).
 Everything is made in one transaction: a failure leaves nothing behind. Deterministic for a seed and
 an as-of day. A database that already holds scale data is refused (run it on a fresh database).
 """
@@ -72,7 +72,7 @@ def generate(options: Options, *, as_of: date | None = None, say=print) -> dict:
     loader.phases.append(Phase("commit", 0, time.perf_counter() - started - loaded))
     say(_line(loader.phases[-1]))
     models = _models()
-    loader.timed("sequences and ANALYZE", lambda: (finish.fix_sequences(models), finish.analyze(models), 0)[-1])
+    loader.timed("sequences and VACUUM", lambda: (finish.fix_sequences(models), finish.analyze(models), 0)[-1])
     say(_line(loader.phases[-1]))
     rollups = loader.timed("rollups", lambda: (0, finish.refresh_rollups()))
     say(f"{_line(loader.phases[-1])}: {rollups}")
