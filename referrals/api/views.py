@@ -61,7 +61,13 @@ class QueueFilterBackend(DjangoFilterBackend):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
         triaged = Referral.objects.for_user(request.user, TRIAGE)
         kwargs["schools"] = Organisation.objects.filter(referrals__in=triaged).distinct().order_by("name")
-        kwargs["clinicians"] = User.objects.filter(claimed_referrals__in=triaged).distinct().order_by("pk")
+        # the clinicians are only needed to check a clinician's id: the API renders no form, and
+        # listing everyone who ever claimed one of the SPA's referrals scans all of them
+        claimed_by = request.query_params.get("claimed_by", "")
+        clinicians = User.objects.none()
+        if claimed_by not in ("", ME, NOBODY):
+            clinicians = User.objects.filter(claimed_referrals__in=triaged).distinct().order_by("pk")
+        kwargs["clinicians"] = clinicians
         return kwargs
 
 
