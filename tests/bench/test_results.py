@@ -104,11 +104,13 @@ def test_the_w4_target_compares_5m_with_1m_at_most_1_2x():
     assert Result("W4", "p95 at 5M / p95 at 1M", 121.0, 100.0, 1.2, AT_MOST).met is False
 
 
-def test_the_copy_baseline_selects_one_spa_and_can_be_replaced(monkeypatch):
+@pytest.mark.django_db
+def test_the_copy_baseline_is_the_exports_query_for_one_spa_and_can_be_replaced(monkeypatch):
     from bench.workloads import copy_sql
 
     default = copy_sql(42)
-    assert default.startswith("COPY (SELECT") and "r.spa_id = 42" in default and "TO STDOUT" in default
+    assert default.startswith("COPY (SELECT") and "TO STDOUT" in default
+    assert '"referrals_referral"."spa_id" = 42' in default and "export_reference" in default
     monkeypatch.setenv("BENCH_W6_COPY_SQL", "COPY (SELECT 1 WHERE {spa} > 0) TO STDOUT")
     assert copy_sql(7) == "COPY (SELECT 1 WHERE 7 > 0) TO STDOUT"
 

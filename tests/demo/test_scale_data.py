@@ -208,7 +208,11 @@ def snapshot(seed: int) -> list:
                 )
             )  # fmt: skip
             rows.append(
-                list(Organisation.objects.order_by("urn").values_list("urn", "kind", "pupil_count", "fsm_percent"))
+                list(
+                    Organisation.objects.order_by("urn", "kind", "name").values_list(
+                        "urn", "kind", "name", "pupil_count", "fsm_percent"
+                    )
+                )
             )
             raise Rollback
     except Rollback:

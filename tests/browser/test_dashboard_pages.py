@@ -6,13 +6,14 @@ import pytest
 
 from partnership.roles import Role
 
-from ..browser.conftest import axe_violations, browser, page  # noqa: F401  (fixtures)
+from ..dashboards.conftest import panels  # noqa: F401  (the fake panels fixture)
 from ..factories import TEST_PASSWORD, PartnershipFactory, member
+from .conftest import axe_violations
 
 pytestmark = pytest.mark.browser
 
 
-def sign_in(page, base, email):  # noqa: F811
+def sign_in(page, base, email):
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(TEST_PASSWORD)
