@@ -64,19 +64,23 @@ def schools_in(scope: Scope):
 
 
 class MonthField(forms.CharField):
+    def __init__(self, *, which: str, **kwargs):
+        self.which = which
+        super().__init__(**kwargs)
+
     def to_python(self, value):
         value = (value or "").strip()
         if not value:
             return None
         match = MONTH.match(value)
         if not match or not 1 <= int(match[2]) <= 12 or not 2000 <= int(match[1]) <= 2100:
-            raise forms.ValidationError("Enter a month as a year and month, like 2026-04")
+            raise forms.ValidationError(f"Enter the '{self.which}' month as a year and month, like 2026-04")
         return datetime.date(int(match[1]), int(match[2]), 1)
 
 
 class FilterForm(forms.Form):
-    start = MonthField(label="From (month)", required=False, help_text="For example, 2026-04")
-    end = MonthField(label="To (month)", required=False, help_text="For example, 2027-03")
+    start = MonthField(which="from", label="From (month)", required=False, help_text="For example, 2026-04")
+    end = MonthField(which="to", label="To (month)", required=False, help_text="For example, 2027-03")
     phase = forms.ChoiceField(label="School phase", required=False)
     school = forms.TypedChoiceField(label="School", required=False, coerce=int, empty_value=None)
 

@@ -224,7 +224,7 @@ def test_an_area_lead_may_ask_for_one_school(client, cast, panel, queued):
 @pytest.mark.parametrize(
     ("data", "words"),
     [
-        ({"from": "2026-13"}, "Enter a month"),
+        ({"from": "2026-13"}, "Enter the 'from' month"),
         ({"from": "2026-05", "to": "2026-01"}, "must be the same as or after"),
         ({"phase": "Nonsense"}, "Select a valid choice"),
     ],
