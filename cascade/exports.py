@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
 
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from openpyxl import Workbook
 
-from partnership.pdf import pdf_text
+from partnership.pdf import FooterPdf, pdf_text
 
 from .presenters import decimal, percent
 from .results import Result, one_decimal
@@ -134,15 +133,6 @@ def xlsx_bytes(export: ResultsExport, *, title: str) -> bytes:
 # --- the workshop pack (PDF) ------------------------------------------------------------------
 
 
-class _Pack(FPDF):
-    footer_text = ""
-
-    def footer(self):
-        self.set_y(-12)
-        self.set_font("Helvetica", size=8)
-        self.cell(0, 6, pdf_text(f"{self.footer_text} - page {self.page_no()}"), align="C")
-
-
 @dataclass(frozen=True)
 class PackTable:
     label: str
@@ -170,7 +160,7 @@ def workshop_pack_pdf(
     actions: list[PackAction],
 ) -> bytes:
     """`view`: the presenters.ResultView of the workshop's tables."""
-    pdf = _Pack(format="A4")
+    pdf = FooterPdf(format="A4")
     pdf.footer_text = f"CASCADE workshop pack: {partnership}, {workshop}"
     pdf.set_title(pdf_text(f"CASCADE workshop pack: {workshop}"))
     pdf.set_author(pdf_text(partnership))

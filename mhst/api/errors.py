@@ -10,9 +10,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
-from rest_framework.views import exception_handler as drf_exception_handler
 
-from referrals.api.errors import INVALID_MESSAGE, ApiError, body_for, django_errors
+from partnership.api.errors import INVALID_MESSAGE, ApiError, django_errors, json_exception_handler
 
 __all__ = ["ApiError", "JsonErrors", "MhstApiErrorSerializer", "error", "invalid"]
 
@@ -27,12 +26,7 @@ def _translate(exc):
     return exc
 
 
-def exception_handler(exc, context):
-    exc = _translate(exc)
-    response = drf_exception_handler(exc, context)
-    if response is not None and isinstance(exc, exceptions.APIException):
-        response.data = body_for(exc)
-    return response
+exception_handler = json_exception_handler(_translate)
 
 
 class JsonErrors:

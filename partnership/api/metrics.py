@@ -24,7 +24,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from .. import registry
 from ..dashboards import scopes
@@ -36,6 +35,7 @@ from ..models import Partnership
 from ..roles import Permission
 from ..scoping import get_for_user_or_404
 from ..services.permissions import allowed
+from .errors import ApiError, json_exception_handler
 from .permissions import IsSignedIn
 
 VIEW = Permission.VIEW_DASHBOARDS
@@ -43,36 +43,15 @@ AREAS = ("commissioned", "national")
 
 
 # --- errors ----------------------------------------------------------------------------------------
-class MetricsError(exceptions.APIException):
-    def __init__(self, status_code: int, code: str, message: str, errors: dict | None = None):
-        super().__init__(message, code)
-        self.status_code, self.error_code, self.errors = status_code, code, errors
-
-
-def _body(exc: exceptions.APIException) -> dict:
-    if isinstance(exc, MetricsError):
-        body = {"code": exc.error_code, "message": str(exc.detail)}
-        if exc.errors is not None:
-            body["errors"] = exc.errors
-        return body
-    detail = exc.detail
-    message = str(detail) if isinstance(detail, str) else " ".join(str(d) for d in detail)
-    code = getattr(detail, "code", None)
-    return {
-        "code": code if isinstance(code, str) and code not in ("error", "invalid") else exc.default_code,
-        "message": message,
-    }
-
-
-def exception_handler(exc, context):
+def _translate(exc):
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound("No such panel or partnership, or you can't see it.")
-    elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied("You do not read this partnership's dashboards.")
-    response = drf_exception_handler(exc, context)
-    if response is not None and isinstance(exc, exceptions.APIException):
-        response.data = _body(exc)
-    return response
+        return exceptions.NotFound("No such panel or partnership, or you can't see it.")
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied("You do not read this partnership's dashboards.")
+    return exc
+
+
+exception_handler = json_exception_handler(_translate)
 
 
 class DashboardReader(IsSignedIn):
@@ -105,7 +84,7 @@ class ValueField(serializers.Field):
         return value
 
 
-class MetricsErrorSerializer(serializers.Serializer):
+class ApiErrorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="not_authenticated, permission_denied, not_found, invalid, ...")
     message = serializers.CharField()
     errors = serializers.DictField(
@@ -175,7 +154,7 @@ class MetricsPanelSerializer(serializers.Serializer):
 
 
 def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(MetricsErrorSerializer, description=description)
+    return OpenApiResponse(ApiErrorSerializer, description=description)
 
 
 # --- what the views share -----------------------------------------------------------------------------
@@ -196,14 +175,14 @@ def _resolve_scope(request) -> tuple[str, Scope]:
     slug = request.query_params.get("partnership", "").strip()
     area = request.query_params.get("scope", "").strip()
     if slug and area:
-        raise MetricsError(400, "invalid", "Send partnership or scope, not both.", {"scope": ["Send one, not both"]})
+        raise ApiError(400, "invalid", "Send partnership or scope, not both.", {"scope": ["Send one, not both"]})
     if slug:
         partnership = get_for_user_or_404(Partnership, request.user, Permission.VIEW_PARTNERSHIP, slug=slug)
         if not allowed(request.user, partnership, VIEW):
             raise exceptions.PermissionDenied("You do not read this partnership's dashboards.")
         return slug, scopes.partnership_scope(partnership)
     if area and area not in AREAS:
-        raise MetricsError(
+        raise ApiError(
             400, "invalid", "Unknown scope.", {"scope": ['Choose "commissioned" or "national", or send partnership']}
         )
     if not area:  # the caller's own partnerships together, or the national view for a national reader only
@@ -221,7 +200,7 @@ def _resolve_scope(request) -> tuple[str, Scope]:
 def _filters(request, scope: Scope):
     allow_school = may_filter_by_school(request.user, scope)
     if request.query_params.get("school", "").strip() and not allow_school:
-        raise MetricsError(
+        raise ApiError(
             400,
             "invalid",
             "There is a problem with the filters: see errors for each parameter.",
@@ -231,9 +210,7 @@ def _filters(request, scope: Scope):
     if not form.is_valid():
         names = {"start": "from", "end": "to", "__all__": "non_field_errors"}
         errors = {names.get(field, field): [str(m) for m in messages] for field, messages in form.errors.items()}
-        raise MetricsError(
-            400, "invalid", "There is a problem with the filters: see errors for each parameter.", errors
-        )
+        raise ApiError(400, "invalid", "There is a problem with the filters: see errors for each parameter.", errors)
     return form.filters()
 
 

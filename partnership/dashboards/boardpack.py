@@ -27,7 +27,7 @@ from ..disclosure import FOOTNOTE, SUPPRESSED, ShownTable
 from ..figures import Filters, Level, Scope
 from ..models import Organisation, Partnership
 from ..models.exports import ExportJob
-from ..pdf import pdf_text
+from ..pdf import FooterPdf, pdf_text
 from ..roles import Permission
 from . import scopes
 from .filters import FilterForm, may_filter_by_school
@@ -112,15 +112,6 @@ def when_text(moment: datetime.datetime | None) -> str:
     return timezone.localtime(moment).strftime("%-d %B %Y at %H:%M") if moment else "computed when the pack was made"
 
 
-class _Pack(FPDF):
-    footer_text = ""
-
-    def footer(self):
-        self.set_y(-12)
-        self.set_font("Helvetica", size=8)
-        self.cell(0, 6, pdf_text(f"{self.footer_text} - page {self.page_no()}"), align="C")
-
-
 SHADES = ((33, 43, 50), (0, 94, 184), (118, 134, 146))  # dark grey, NHS blue, mid grey: series also named
 
 
@@ -201,7 +192,7 @@ def build_pdf(
     generated_at: datetime.datetime,
     school: str = "",
 ) -> bytes:
-    pdf = _Pack(format="A4")
+    pdf = FooterPdf(format="A4")
     pdf.footer_text = f"Dashboard board pack: {scope.label}, {period_text(filters)}"
     pdf.set_title(pdf_text(f"Dashboard board pack: {scope.label}"))
     pdf.set_author("CYP mental health partnership platform")
