@@ -19,7 +19,7 @@ from partnership.roles import Permission
 
 from ..factories import PartnershipFactory, PartnershipOrganisationFactory
 from ..mhst.factories import add_practitioner, approved, log_activity, make_team, make_world, today
-from ..mhst.test_metrics_world import metrics_world, school
+from ..mhst.test_metrics_world import log_quarter, metrics_world, school
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -56,49 +56,6 @@ def no_school_members(world):
     Organisation.objects.filter(
         pk__in=Membership.objects.filter(user__in=[world.area_lead, world.steering]).values("organisation_id")
     ).update(kind=OrganisationKind.LOCAL_AUTHORITY)
-
-
-def log_quarter(w):
-    """The activity of tests/mhst/test_metrics.py: four records in January to March 2026, two outside."""
-    south = add_practitioner(w.other_team, name="South EMHP")
-    by = w.manager
-    log_activity(w.team, w.school, w.practitioner, by, date=datetime.date(2026, 1, 15), function=1, duration_minutes=50)
-    log_activity(
-        w.team,
-        w.school,
-        w.practitioner,
-        by,
-        date=datetime.date(2026, 1, 20),
-        function=2,
-        type="staff_training",
-        duration_minutes=90,
-        children_reached=30,
-        adults_reached=2,
-    )
-    log_activity(
-        w.team,
-        w.ash,
-        w.practitioner,
-        by,
-        date=datetime.date(2026, 3, 2),
-        function=1,
-        duration_minutes=60,
-        children_reached=6,
-    )
-    log_activity(
-        w.other_team,
-        w.cedar,
-        south,
-        by,
-        date=MAR_END,
-        function=3,
-        type="consultation",
-        duration_minutes=30,
-        children_reached=0,
-        adults_reached=3,
-    )
-    log_activity(w.team, w.school, w.practitioner, by, date=datetime.date(2025, 12, 31), duration_minutes=600)
-    log_activity(w.team, w.school, w.practitioner, by, date=datetime.date(2026, 4, 1), duration_minutes=600)
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from mhst import metrics
 from mhst.models import ReadinessCode, ReadinessItem, ReadinessStatus
 from partnership.models import PartnershipOrganisation
 
-from .factories import add_practitioner, log_activity, make_world, today
-from .test_metrics_world import metrics_world
+from .factories import log_activity, make_world, today
+from .test_metrics_world import log_quarter, metrics_world
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -20,46 +20,7 @@ JAN, MAR_END = datetime.date(2026, 1, 1), datetime.date(2026, 3, 31)
 @pytest.fixture
 def w():
     w = metrics_world()
-    south = add_practitioner(w.other_team, name="South EMHP")
-    by = w.manager
-    log_activity(w.team, w.school, w.practitioner, by, date=datetime.date(2026, 1, 15), function=1, duration_minutes=50)
-    log_activity(
-        w.team,
-        w.school,
-        w.practitioner,
-        by,
-        date=datetime.date(2026, 1, 20),
-        function=2,
-        type="staff_training",
-        duration_minutes=90,
-        children_reached=30,
-        adults_reached=2,
-    )
-    log_activity(
-        w.team,
-        w.ash,
-        w.practitioner,
-        by,
-        date=datetime.date(2026, 3, 2),
-        function=1,
-        duration_minutes=60,
-        children_reached=6,
-    )
-    log_activity(
-        w.other_team,
-        w.cedar,
-        south,
-        by,
-        date=MAR_END,
-        function=3,
-        type="consultation",
-        duration_minutes=30,
-        children_reached=0,
-        adults_reached=3,
-    )
-    # outside the period, either side
-    log_activity(w.team, w.school, w.practitioner, by, date=datetime.date(2025, 12, 31), duration_minutes=600)
-    log_activity(w.team, w.school, w.practitioner, by, date=datetime.date(2026, 4, 1), duration_minutes=600)
+    log_quarter(w)
     # another partnership's activity in the period
     other = make_world()
     log_activity(other.team, other.school, other.practitioner, other.manager, date=datetime.date(2026, 2, 1))

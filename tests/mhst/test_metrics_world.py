@@ -18,13 +18,14 @@ local authority), so only the schools above count. North MHST: qualified 1.00 + 
 (a trainee 1.00 apart); South MHST: no practitioners until the tests add some.
 """
 
+import datetime
 from decimal import Decimal
 
 from mhst.models import AllocationLine, AllocationStatus
 from partnership.models import Membership, Organisation, OrganisationKind, PartnershipOrganisation
 
 from ..factories import OrganisationFactory, PartnershipOrganisationFactory
-from .factories import approved, make_world
+from .factories import add_practitioner, approved, log_activity, make_world
 
 
 def school(partnership, name, kind=OrganisationKind.PRIMARY, phase="", pupils=None, fsm=None, status=None):
@@ -63,3 +64,46 @@ def adjust(allocation, school, wte):
     AllocationLine.objects.filter(allocation=allocation, school=school).update(
         adjusted_wte=Decimal(wte), adjustment_reason="Changed by hand."
     )
+
+
+def log_quarter(w):
+    """Four activity records in January to March 2026 (one of them South's), and two outside it, either side."""
+    south = add_practitioner(w.other_team, name="South EMHP")
+    by = w.manager
+    log_activity(w.team, w.school, w.practitioner, by, date=datetime.date(2026, 1, 15), function=1, duration_minutes=50)
+    log_activity(
+        w.team,
+        w.school,
+        w.practitioner,
+        by,
+        date=datetime.date(2026, 1, 20),
+        function=2,
+        type="staff_training",
+        duration_minutes=90,
+        children_reached=30,
+        adults_reached=2,
+    )
+    log_activity(
+        w.team,
+        w.ash,
+        w.practitioner,
+        by,
+        date=datetime.date(2026, 3, 2),
+        function=1,
+        duration_minutes=60,
+        children_reached=6,
+    )
+    log_activity(
+        w.other_team,
+        w.cedar,
+        south,
+        by,
+        date=datetime.date(2026, 3, 31),
+        function=3,
+        type="consultation",
+        duration_minutes=30,
+        children_reached=0,
+        adults_reached=3,
+    )
+    log_activity(w.team, w.school, w.practitioner, by, date=datetime.date(2025, 12, 31), duration_minutes=600)
+    log_activity(w.team, w.school, w.practitioner, by, date=datetime.date(2026, 4, 1), duration_minutes=600)
