@@ -1,12 +1,10 @@
-"""After loading: sequences past every id written, ANALYZE, the referral rollups (when
-`referrals.rollups` exists), and what was made, checked by SQL."""
-
-import importlib
-import importlib.util
+"""After loading: sequences past every id written, VACUUM (ANALYZE), the referral rollups, and
+what was made, checked by SQL."""
 
 from django.db import connection
 
 from partnership.models import Partnership
+from referrals import rollups
 from referrals.models import Referral
 
 from .world import SLUG_PREFIX
@@ -41,14 +39,8 @@ def analyze(models) -> None:
 
 
 def refresh_rollups() -> str:
-    """`referrals.rollups.refresh()` when another branch has provided it; otherwise say it was skipped."""
-    if importlib.util.find_spec("referrals.rollups") is None:
-        return "skipped (referrals.rollups is not installed)"
-    rollups = importlib.import_module("referrals.rollups")
-    try:
-        result = rollups.refresh()
-    except TypeError as exc:  # a refresh() that wants arguments: the data is loaded, say so and go on
-        return f"not refreshed ({exc}); run the rollup rebuild command"
+    """Rebuild every partnership's referral rollups, as the nightly task would."""
+    result = rollups.refresh()
     return f"refreshed ({result})" if result is not None else "refreshed"
 
 

@@ -7,6 +7,9 @@
   Only this level is published without small-number suppression.
 """
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
 from ..figures import Level, Scope
 from ..models import Partnership
 from ..roles import Permission
@@ -48,9 +51,6 @@ def dashboard_partnerships(user):
 def area_scope_or_refuse(user, area: str) -> Scope:
     """For a view: the area's scope, or 403 (commissioned: the user reads no dashboard) or 404
     (national: only national readers know it is there)."""
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
-
     scope = area_scope(user, area)
     if scope is not None:
         return scope
