@@ -47,19 +47,6 @@ class Refused(Exception):
 
 
 # --- who may have a pack --------------------------------------------------------------------------------
-def may_export(user, scope: Scope) -> bool:
-    """National readers may take the national pack; below national level the user must read dashboards
-    and download aggregates in every partnership of the scope."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if scope.national:
-        return user.reads_national_dashboard
-    ids = set(scope.partnership_ids)
-    return bool(ids) and ids <= set(user.partnership_ids(Permission.VIEW_DASHBOARDS)) & set(
-        user.partnership_ids(Permission.EXPORT_AGGREGATES)
-    )
-
-
 def scope_of(user, params: dict) -> Scope | None:
     """The scope a job was asked for, as the user may see it now (None: they no longer may)."""
     level = params.get("level")
@@ -73,7 +60,7 @@ def scope_of(user, params: dict) -> Scope | None:
         scope = scopes.national_scope(user)
     else:
         scope = None
-    return scope if scope is not None and may_export(user, scope) else None
+    return scope if scope is not None and scopes.may_export(user, scope) else None
 
 
 def filter_params(filters: Filters) -> dict:

@@ -57,3 +57,16 @@ def area_scope_or_refuse(user, area: str) -> Scope:
     if area == "commissioned":
         raise PermissionDenied("You do not read any partnership's dashboard.")
     raise Http404("No such dashboard.")
+
+
+def may_export(user, scope: Scope) -> bool:
+    """National readers may take the national pack; below national level the user must read dashboards
+    and download aggregates in every partnership of the scope."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if scope.national:
+        return user.reads_national_dashboard
+    ids = set(scope.partnership_ids)
+    return bool(ids) and ids <= set(user.partnership_ids(Permission.VIEW_DASHBOARDS)) & set(
+        user.partnership_ids(Permission.EXPORT_AGGREGATES)
+    )

@@ -113,12 +113,6 @@ def _school_name(form: FilterForm, filters: Filters) -> str:
     return next((str(name) for pk, name in form.fields["school"].choices if pk == filters.school_id), "")
 
 
-def may_export(user, scope: Scope) -> bool:
-    if scope.national:
-        return bool(user.reads_national_dashboard)
-    return set(scope.partnership_ids) <= set(user.partnership_ids(Permission.EXPORT_AGGREGATES))
-
-
 def _filter_form(request, scope: Scope) -> FilterForm:
     return FilterForm(request.GET, scope=scope, allow_school=may_filter_by_school(request.user, scope))
 
@@ -131,7 +125,7 @@ def _render(request, scope: Scope, *, template_context: dict, export_url, board_
         query = _query(filters)
         # show the period in force (the default one when none was asked for) in the inputs
         form.data = {**form.data, "start": query["from"], "end": query["to"]}
-        can_export = may_export(request.user, scope)
+        can_export = scopes.may_export(request.user, scope)
         qs = "?" + urlencode(query)
         shown = service.shown_panels(request.user, scope, filters)
         panels = [_panel_view(p, export_url if can_export else None, qs) for p in shown]
@@ -233,7 +227,7 @@ def area_dashboard(request, area):
 
 def _export(request, scope: Scope, panel_key: str, fmt: str, *, name: str, partnership=None):
     user = request.user
-    if not may_export(user, scope):
+    if not scopes.may_export(user, scope):
         raise PermissionDenied("Downloading aggregate figures needs the export permission.")
     panel = next((p for p in service.panels_for(user, scope) if p.key == panel_key), None)
     if panel is None or fmt not in FORMATS:

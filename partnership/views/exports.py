@@ -58,7 +58,7 @@ def _back(request, name: str, kwargs: dict) -> HttpResponse:
 
 
 def _ask(request, scope: Scope, *, where: dict, dashboard: str, partnership=None) -> HttpResponse:
-    if not boardpack.may_export(request.user, scope):
+    if not scopes.may_export(request.user, scope):
         raise PermissionDenied
     allow_school = may_filter_by_school(request.user, scope)
     form = FilterForm(request.POST, scope=scope, allow_school=allow_school)
