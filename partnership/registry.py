@@ -96,7 +96,3 @@ def dashboard_panels() -> list[DashboardPanel]:
 
 def dashboard_panel(key: str) -> DashboardPanel | None:
     return _panels.get(key)
-
-
-def dashboard_panels_for(user) -> list[DashboardPanel]:
-    return [p for p in sorted(_panels.values(), key=lambda p: p.order) if user.has_permission(p.permission)]

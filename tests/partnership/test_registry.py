@@ -3,6 +3,8 @@ from django.contrib.auth.models import AnonymousUser
 
 from partnership import registry
 from partnership.api.permissions import HasPermission
+from partnership.dashboards.scopes import partnership_scope
+from partnership.dashboards.service import panels_for
 from partnership.roles import Permission, Role
 
 from ..factories import PartnershipFactory, member
@@ -21,12 +23,12 @@ def test_navigation_shows_only_what_the_roles_permit():
 def test_dashboard_panels_are_filtered_by_permission(monkeypatch):
     monkeypatch.setattr(registry, "_panels", {})
     registry.register_dashboard_panel(
-        registry.DashboardPanel(
-            "flow", "Referral flow", Permission.VIEW_DASHBOARDS, compute=lambda scope, filters: None
-        )
+        registry.DashboardPanel("flow", "Referral flow", Permission.VIEW_DASHBOARDS, compute=lambda *a: None)
     )
-    assert [p.key for p in registry.dashboard_panels_for(member(PartnershipFactory(), Role.COMMISSIONER))] == ["flow"]
-    assert registry.dashboard_panels_for(member(PartnershipFactory(), Role.SCHOOL_STAFF)) == []
+    partnership = PartnershipFactory()
+    scope = partnership_scope(partnership)
+    assert [p.key for p in panels_for(member(partnership, Role.COMMISSIONER), scope)] == ["flow"]
+    assert panels_for(member(partnership, Role.SCHOOL_STAFF), scope) == []
 
 
 def test_has_permission_api_guard(rf):
