@@ -9,6 +9,7 @@ from .membership import Membership
 from .mou import Mou, MouParty
 from .notification import SentNotification
 from .organisation import Organisation, OrganisationKind, OrganisationLink, PartnershipOrganisation, Sector
+from .outbox import OutboxMessage, TaskFailure
 from .partnership import Partnership
 from .risks import Risk, RiskRating
 from .sustainability import FundingStream, SustainabilityPlan
@@ -35,6 +36,7 @@ __all__ = [
     "Organisation",
     "OrganisationKind",
     "OrganisationLink",
+    "OutboxMessage",
     "Partnership",
     "PartnershipOrganisation",
     "Rag",
@@ -45,6 +47,7 @@ __all__ = [
     "SentNotification",
     "ServiceSchedule",
     "SustainabilityPlan",
+    "TaskFailure",
     "TermsOfReference",
     "Thrive",
     "User",

@@ -178,6 +178,8 @@ class Referral(models.Model):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(blank=True)
+    #: when the retention task (referrals/retention.py) replaced the child's identifiable details
+    pseudonymised_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
