@@ -35,6 +35,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from partnership import outbox
 from partnership.models import OrganisationKind, Partnership
 from partnership.phases import NO_PHASE, PHASE_ALIASES, PHASE_OF_KIND
 
@@ -257,23 +258,14 @@ def mark_stale(partnership_id: int) -> None:
 
 
 def queue_refresh(partnership_id: int) -> bool:
-    """Queue a refresh of one partnership; a broker outage is logged (ids only) and swallowed."""
+    """Queue a refresh of one partnership, never waiting for the broker (partnership/outbox.send_now):
+    if Redis is down, RollupState.stale_since stays set and the five-minute sweep refreshes it."""
     from .notify import is_suppressed
     from .tasks.rollups import refresh_referral_rollups
 
     if is_suppressed():
         return False
-    try:
-        refresh_referral_rollups.delay(partnership_id=partnership_id)
-    except Exception as error:  # Redis down must never fail the request: the beat sweep catches up
-        log.error(
-            "Could not queue %s for partnership %s (%s): the five-minute sweep will refresh it",
-            refresh_referral_rollups.name,
-            partnership_id,
-            type(error).__name__,
-        )
-        return False
-    return True
+    return outbox.send_now(refresh_referral_rollups.name, kwargs={"partnership_id": partnership_id})
 
 
 def reason_labels(codes, partnership_ids) -> dict[str, str]:

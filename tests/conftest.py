@@ -21,6 +21,40 @@ def _clean_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _broker_breaker_closed():
+    """A test that took the broker down must not leave the next one skipping it (partnership/outbox.py)."""
+    from partnership import outbox
+
+    outbox._breaker["open_until"] = 0.0
+    yield
+    outbox._breaker["open_until"] = 0.0
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """Task messages handed to the broker (partnership/outbox.py), captured instead of Redis:
+    a list of (task name, args tuple, kwargs)."""
+    from partnership import outbox
+
+    sent = []
+    monkeypatch.setattr(outbox, "_publish", lambda task, args, kwargs: sent.append((task, tuple(args), kwargs)))
+    return sent
+
+
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Every attempt to hand a task to the broker fails as it does when Redis refuses connections."""
+    from kombu.exceptions import OperationalError
+
+    from partnership import outbox
+
+    def down(task, args, kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:63799. Connection refused.")
+
+    monkeypatch.setattr(outbox, "_publish", down)
+
+
 @dataclass
 class Cast:
     """The users every access test runs against (HC's alice/bob/charlie)."""

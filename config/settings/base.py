@@ -228,7 +228,21 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/London"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# The broker is never waited for in a request (partnership/outbox.py): no publish retries, a short
+# connect timeout; what could not be sent is sent by the outbox relay when Redis is back.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 0}
+CELERY_TASK_PUBLISH_RETRY = False
+OUTBOX_RELAY_SECONDS = env_int("OUTBOX_RELAY_SECONDS", 10)
+# A message sent this long ago and still not done (its worker died) is sent again; the task's
+# effect is keyed on the message, so a late first delivery does no harm.
+OUTBOX_RETRY_AFTER = env_int("OUTBOX_RETRY_AFTER", 300)
 CELERY_BEAT_SCHEDULE = {
+    # The outbox relay: effects recorded with their change (notifications) reach the broker at least
+    # once, and board packs left queued by a broker outage are queued again.
+    "outbox-relay": {
+        "task": "partnership.tasks.relay_outbox",
+        "schedule": float(OUTBOX_RELAY_SECONDS),
+    },
     # Referrals: each warning is sent once per referral (or rota gap) and threshold (SentNotification keys).
     "referral-waiting-time-warnings": {
         "task": "referrals.tasks.warn_waiting_times",

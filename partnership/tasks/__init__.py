@@ -5,7 +5,7 @@ Celery's autodiscovery imports this package; importing the modules registers the
 
 from . import actions, exports, groups, kernel, leads, mous
 from .exports import build_board_pack
-from .kernel import send_sign_in_failure_digests
+from .kernel import relay_outbox, send_sign_in_failure_digests
 
 __all__ = [
     "actions",
@@ -15,5 +15,6 @@ __all__ = [
     "kernel",
     "leads",
     "mous",
+    "relay_outbox",
     "send_sign_in_failure_digests",
 ]

@@ -23,6 +23,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from .. import outbox
 from ..dashboards import boardpack, scopes
 from ..dashboards.filters import FilterForm, may_filter_by_school
 from ..figures import Level, Scope
@@ -41,15 +42,10 @@ FILTERS = ("from", "to", "phase", "school")
 
 def enqueue(job_id) -> bool:
     """Queue the build; a broker outage leaves the job queued with a message, and the request goes on."""
-    from ..tasks.exports import build_board_pack
-
-    try:
-        build_board_pack.delay(str(job_id))
-    except Exception as error:
-        log.error("Could not queue the board pack %s (%s): it stays queued", job_id, type(error).__name__)
-        ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(message=NOT_QUEUED)
-        return False
-    return True
+    if outbox.send_now("partnership.tasks.build_board_pack", args=[str(job_id)]):
+        return True
+    ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(message=NOT_QUEUED)
+    return False
 
 
 def _back(request, name: str, kwargs: dict) -> HttpResponse:

@@ -42,5 +42,5 @@ def post_message(*, referral_id: int, by: User, body: str, from_duty_team: bool)
         partnership=referral.partnership_id,
         detail={"reference": referral.reference, "from_duty_team": from_duty_team},
     )
-    transaction.on_commit(lambda: notify.message_posted(message.pk))
+    notify.message_posted(message.pk)  # the outbox message commits with the message
     return message

@@ -101,7 +101,7 @@ def _record(referral: Referral, transition: Transition | None, by: User, note: s
     referral.save()
     if after != before:
         change = StatusChange.objects.create(referral=referral, from_status=before, to_status=after, by=by, note=note)
-        transaction.on_commit(lambda: notify.transition_made(change.pk))
+        notify.transition_made(change.pk)  # the outbox message commits with the change
     audit.record(
         actor=by,
         action=AuditAction.STATE_CHANGE if after != before else AuditAction.UPDATE,

@@ -55,19 +55,38 @@ def key_for(referral_id: int, threshold: str) -> str:
     return f"referral-clock:{referral_id}:{threshold}"
 
 
-def _sql() -> str:
-    referral, sent = Referral._meta.db_table, SentNotification._meta.db_table
+def _due() -> str:
+    """The CTE of open referrals of the given SPAs past a threshold today: (id, spa_id, year, number,
+    days, threshold)."""
     return f"""
-WITH due AS (
+due AS (
     SELECT r.id, r.spa_id, r.year, r.number, w.days,
            CASE WHEN w.days > %(standard)s THEN 'breached' ELSE 'red' END AS threshold
-    FROM {referral} r
+    FROM {Referral._meta.db_table} r
     CROSS JOIN LATERAL (
         SELECT COALESCE(r.first_contact_on, %(today)s::date) - (r.submitted_at AT TIME ZONE %(tz)s)::date AS days
     ) w
     WHERE r.status = ANY(%(open)s) AND r.submitted_at IS NOT NULL AND r.spa_id = ANY(%(spas)s)
       AND w.days >= %(red)s
-), keyed AS (
+)"""  # noqa: S608 (the table name from the model; every value is a parameter)
+
+
+def _params(today: date, spas) -> dict:
+    return {
+        "standard": STANDARD_DAYS,
+        "red": RED_FROM,
+        "today": today,
+        "tz": timezone.get_current_timezone_name(),
+        "open": sorted(status.value for status in OPEN),
+        "spas": list(spas),
+        "now": timezone.now(),
+    }
+
+
+def _sql() -> str:
+    sent = SentNotification._meta.db_table
+    return f"""
+WITH {_due()}, keyed AS (
     SELECT due.*, 'referral-clock:' || due.id || ':' || due.threshold AS key FROM due
 ), fresh AS (
     INSERT INTO {sent} (key, sent_at)
@@ -107,18 +126,7 @@ def warn(today: date | None = None) -> int:
     with transaction.atomic():
         leads = _duty_leads()
         with connection.cursor() as cursor:
-            cursor.execute(
-                _sql(),
-                {
-                    "standard": STANDARD_DAYS,
-                    "red": RED_FROM,
-                    "today": today,
-                    "tz": timezone.get_current_timezone_name(),
-                    "open": sorted(status.value for status in OPEN),
-                    "spas": list(leads),
-                    "now": timezone.now(),
-                },
-            )
+            cursor.execute(_sql(), _params(today, leads))
             rows = cursor.fetchall()
         due = defaultdict(list)
         for spa_id, threshold, year, number, days in rows:
@@ -131,3 +139,20 @@ def warn(today: date | None = None) -> int:
     if rows:
         log.info("Waiting-time warnings: %d referrals in %d digests", len(rows), len(digests))
     return len(rows)
+
+
+def unwarned_breaches(today: date | None = None) -> list[int]:
+    """The safety check (issue 8, F5): ids of open referrals in breach today, at an SPA with a duty lead
+    to warn, whose breach warning is not recorded. After a sweep this must be empty."""
+    today = today or timezone.localdate()
+    sent = SentNotification._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""WITH {_due()}
+            SELECT due.id FROM due
+            WHERE due.threshold = 'breached'
+              AND NOT EXISTS (SELECT 1 FROM {sent} s WHERE s.key = 'referral-clock:' || due.id || ':breached')
+            ORDER BY due.id""",  # noqa: S608 (table names from the models; every value is a parameter)
+            _params(today, _duty_leads()),
+        )
+        return [row[0] for row in cursor.fetchall()]

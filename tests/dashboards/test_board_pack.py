@@ -7,7 +7,6 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from partnership.dashboards import boardpack
 from partnership.dashboards.service import ShownPanel
@@ -41,9 +40,16 @@ def panel(monkeypatch):
 
 @pytest.fixture
 def queued(monkeypatch):
-    """Task messages sent, instead of Redis."""
+    """Board-pack job ids handed to the broker, instead of Redis."""
+    from partnership import outbox
+
     sent = []
-    monkeypatch.setattr(build_board_pack, "delay", lambda job_id: sent.append(job_id))
+
+    def publish(task, args, kwargs):
+        if task == build_board_pack.name:
+            sent.extend(args)
+
+    monkeypatch.setattr(outbox, "_publish", publish)
     return sent
 
 
@@ -284,12 +290,8 @@ def test_area_packs_commissioned_and_national(client, cast, panel, queued):
 
 
 def test_when_the_broker_is_down_the_job_stays_queued_and_the_page_says_so(
-    client, cast, panel, monkeypatch, django_capture_on_commit_callbacks
+    client, cast, panel, broker_down, django_capture_on_commit_callbacks
 ):
-    def down(job_id):
-        raise OperationalError("Error 111 connecting to 127.0.0.1:63799. Connection refused.")
-
-    monkeypatch.setattr(build_board_pack, "delay", down)
     sign_in(client, cast.lead)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("dashboard_board_pack", args=["own"]))

@@ -25,11 +25,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def seeded(monkeypatch, django_capture_on_commit_callbacks):
     """seed_demo, then the referrals seed (as demo/seed.py will call it), with queueing watched."""
-    from referrals.tasks import notifications
+    from partnership import outbox
 
     queued = []
-    for task in (notifications.notify_status_change, notifications.notify_message):
-        monkeypatch.setattr(task, "delay", lambda *args: queued.append(args))
+    monkeypatch.setattr(outbox, "_publish", lambda task, args, kwargs: queued.append(args))
     partnership = seed_demo()
     mail.outbox.clear()  # what the rest of the demo sends is not this seed's
     started = time.monotonic()

@@ -286,9 +286,16 @@ def test_breach_warnings_arrive_once_per_referral_and_threshold_through_the_real
         turning_red = referral_in(world, Status.SUBMITTED)
         breaching = referral_in(world, Status.IN_TRIAGE)
         fresh = referral_in(world, Status.SUBMITTED)
-    now = timezone.now()
-    Referral.objects.filter(pk=turning_red.pk).update(submitted_at=now - datetime.timedelta(days=22))
-    Referral.objects.filter(pk=breaching.pk).update(submitted_at=now - datetime.timedelta(days=29))
+    # at local noon (the clock counts local days: "now minus 29 days" can be 28 local days across a
+    # change of clocks)
+    today = timezone.localdate()
+
+    def noon(days_ago):
+        day = today - datetime.timedelta(days=days_ago)
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+    Referral.objects.filter(pk=turning_red.pk).update(submitted_at=noon(22))
+    Referral.objects.filter(pk=breaching.pk).update(submitted_at=noon(29))
     mail.outbox.clear()
 
     warn_waiting_times.delay()
