@@ -95,7 +95,7 @@ def test_the_relay_requeues_board_packs_left_queued(published, settings):
     settings.OUTBOX_RETRY_AFTER = 60
     user = UserFactory()
     stuck = ExportJob.objects.create(requested_by=user, kind=ExportJob.Kind.BOARD_PACK, params={})
-    fresh = ExportJob.objects.create(requested_by=user, kind=ExportJob.Kind.BOARD_PACK, params={})
+    ExportJob.objects.create(requested_by=user, kind=ExportJob.Kind.BOARD_PACK, params={})  # fresh: not yet
     running = ExportJob.objects.create(requested_by=user, kind=ExportJob.Kind.BOARD_PACK, params={}, status="running")
     old = timezone.now() - timedelta(minutes=5)
     ExportJob.objects.filter(pk__in=[stuck.pk, running.pk]).update(created_at=old)
