@@ -232,6 +232,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # connect timeout; what could not be sent is sent by the outbox relay when Redis is back.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 0}
 CELERY_TASK_PUBLISH_RETRY = False
+# Years after a referral ended (closed, signposted, not accepted) before its identifiable details
+# are removed (referrals/retention.py; docs/data-protection.md).
+REFERRAL_RETENTION_YEARS = env_int("REFERRAL_RETENTION_YEARS", 8)
 OUTBOX_RELAY_SECONDS = env_int("OUTBOX_RELAY_SECONDS", 10)
 # A message sent this long ago and still not done (its worker died) is sent again; the task's
 # effect is keyed on the message, so a late first delivery does no harm.
@@ -247,6 +250,11 @@ CELERY_BEAT_SCHEDULE = {
     "referral-waiting-time-warnings": {
         "task": "referrals.tasks.warn_waiting_times",
         "schedule": crontab(minute="*/15"),
+    },
+    # Retention: ended referrals lose the child's identifiable details after REFERRAL_RETENTION_YEARS.
+    "referral-retention": {
+        "task": "referrals.tasks.pseudonymise_expired_referrals",
+        "schedule": crontab(hour=2, minute=30),
     },
     "duty-rota-gaps": {
         "task": "referrals.tasks.flag_rota_gaps",

@@ -3,7 +3,7 @@
 Celery's autodiscovery imports this package; importing the modules registers their tasks.
 """
 
-from . import notifications, rollups, rota, waiting
+from . import notifications, retention, rollups, rota, waiting
 from .rollups import refresh_referral_rollups
 
-__all__ = ["notifications", "refresh_referral_rollups", "rollups", "rota", "waiting"]
+__all__ = ["notifications", "refresh_referral_rollups", "retention", "rollups", "rota", "waiting"]
