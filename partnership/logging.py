@@ -13,7 +13,12 @@ class RequestIdFilter(logging.Filter):
     `task` (" task=name[id]" or ""), for the plain format."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_context.current().request_id or "-"
+        request_id = request_context.current().request_id
+        if not request_id:
+            # django.request logs a 4xx/5xx response after the middleware has returned (and reset
+            # the context); the record carries the request itself.
+            request_id = getattr(getattr(record, "request", None), "request_id", "")
+        record.request_id = request_id or "-"
         task = get_current_task()
         task_id = getattr(getattr(task, "request", None), "id", None) if task is not None else None
         if task is not None and task_id:

@@ -326,7 +326,9 @@ def logging_settings(log_format: str, level: str) -> dict:
                 "fmt": ["levelname", "name", "message", "request_id", "task_name", "task_id"],
                 "rename_fields": {"levelname": "level", "name": "logger"},
                 "timestamp": "time",  # ISO 8601, UTC
-                "reserved_attrs": [*RESERVED_ATTRS, "task"],  # extras other than these are kept
+                # Extras passed with `extra=` are kept, except these: `request` (django.request's) would
+                # print the full path with its query string.
+                "reserved_attrs": [*RESERVED_ATTRS, "task", "request"],
             },
         },
         "handlers": {
