@@ -1,9 +1,12 @@
 from allauth.account.decorators import secure_admin_login
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group as AuthGroup
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from knox.models import AuthToken
 
 from .models import (
@@ -20,6 +23,7 @@ from .models import (
     Partnership,
     PartnershipOrganisation,
     Risk,
+    TaskFailure,
     TermsOfReference,
     User,
 )
@@ -246,3 +250,78 @@ class RiskAdmin(ReadOnlyAdmin):
 class DirectoryServiceAdmin(ReadOnlyAdmin):
     list_display = ["name", "provider", "partnership", "last_reviewed_on", "is_active"]
     list_filter = ["is_active"]
+
+
+# --- background task failures ------------------------------------------------------------------
+class TaskFailureStatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Not resolved"), ("resolved", "Resolved")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(resolved_at__isnull=True)
+        if self.value() == "resolved":
+            return queryset.filter(resolved_at__isnull=False)
+        return queryset
+
+
+@admin.register(TaskFailure)
+class TaskFailureAdmin(admin.ModelAdmin):
+    """Celery tasks that raised (recorded by partnership.tasks.failures). Read-only but for the
+    "mark resolved" action, which is audited; rows are kept as the record of what went wrong."""
+
+    list_display = ["failed_at", "task", "exception", "task_id", "args", "resolved_at"]
+    list_filter = [TaskFailureStatusFilter, "task", "exception"]
+    search_fields = ["task", "task_id", "exception"]
+    date_hierarchy = "failed_at"
+    readonly_fields = [f.name for f in TaskFailure._meta.fields]
+    actions = ["mark_resolved"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Mark the selected failures resolved", permissions=["change"])
+    def mark_resolved(self, request, queryset):
+        now = timezone.now()
+        open_failures = list(queryset.filter(resolved_at__isnull=True))
+        for failure in open_failures:
+            failure.resolved_at = now
+            failure.save(update_fields=["resolved_at"])
+            audit.record(
+                actor=request.user, action=AuditAction.UPDATE, obj=failure, detail={"via": "admin", "resolved": True}
+            )
+        self.message_user(request, f"{len(open_failures)} task failure(s) marked resolved.", messages.SUCCESS)
+
+
+def open_task_failure_count() -> int:
+    return TaskFailure.objects.filter(resolved_at__isnull=True).count()
+
+
+_admin_index = admin.site.index
+
+
+def _index_with_task_failures(request, extra_context=None):
+    """The admin's front page warns staff who may see task failures when any are unresolved."""
+    if request.user.is_active and request.user.has_perm("partnership.view_taskfailure"):
+        count = open_task_failure_count()
+        if count:
+            url = reverse("admin:partnership_taskfailure_changelist") + "?status=open"
+            messages.warning(
+                request,
+                format_html(
+                    '{} background task failure{} not resolved. <a href="{}">See the task failures</a>.',
+                    count,
+                    " is" if count == 1 else "s are",
+                    url,
+                ),
+            )
+    return _admin_index(request, extra_context)
+
+
+admin.site.index = _index_with_task_failures

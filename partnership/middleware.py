@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.db import DatabaseError
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
@@ -39,11 +40,20 @@ class RequestContextMiddleware:
         finally:
             request_context.reset(token)
         response["X-Request-ID"] = request.request_id
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+        if _signed_in(request) and "Cache-Control" not in response:
             # Pages for a signed-in person (secrets, recovery codes, children's details) are never cached.
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+def _signed_in(request) -> bool:
+    user = getattr(request, "user", None)
+    try:
+        return user is not None and user.is_authenticated
+    except DatabaseError:
+        # The database went down during the request: the response is already the 503 page
+        # (partnership.views.kernel.service_unavailable), which is never cached.
+        return False
 
 
 def client_ip(request) -> str | None:
@@ -130,6 +140,7 @@ MFA_SETUP_URL_NAMES = {
     "accessibility",
     "privacy",
     "healthz",
+    "readyz",
 }
 
 

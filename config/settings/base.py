@@ -8,6 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
+from pythonjsonlogger.core import RESERVED_ATTRS
 
 from config.env import env_bool, env_int, env_list, env_str
 
@@ -325,18 +327,40 @@ SERVICE_NAME = "CYP Mental Health Partnership"
 DEMO_DATA_ALLOWED = False
 
 # --- logging: no child's details are ever logged; events carry the request id -------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "partnership.logging.RequestIdFilter"}},
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
-    },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-    },
-}
+# LOG_FORMAT: "plain" (one readable line) or "json" (one JSON object a line, for a log collector).
+# Unset, it is plain here and json in production. Lines carry request_id, and inside a Celery task
+# task_name and task_id (partnership.logging.RequestIdFilter).
+LOG_FORMAT = env_str("LOG_FORMAT", "")
+LOG_FORMATS = ("plain", "json")
+
+
+def logging_settings(log_format: str, level: str) -> dict:
+    if log_format not in LOG_FORMATS:
+        raise ImproperlyConfigured(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {log_format!r}.")
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "partnership.logging.RequestIdFilter"}},
+        "formatters": {
+            "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]%(task)s %(message)s"},
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": ["levelname", "name", "message", "request_id", "task_name", "task_id"],
+                "rename_fields": {"levelname": "level", "name": "logger"},
+                "timestamp": "time",  # ISO 8601, UTC
+                # Extras passed with `extra=` are kept, except these: `request` (django.request's) would
+                # print the full path with its query string.
+                "reserved_attrs": [*RESERVED_ATTRS, "task", "request"],
+            },
+        },
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": log_format, "filters": ["request_id"]},
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            "django.db.backends": {"level": "WARNING"},
+        },
+    }
+
+
+LOGGING = logging_settings(LOG_FORMAT or "plain", LOG_LEVEL)

@@ -11,10 +11,13 @@ from .base import (
     DATABASE_SSL_REQUIRE,
     DATABASE_URL,
     EMAIL_HOST,
+    LOG_FORMAT,
+    LOG_LEVEL,
     MFA_ENCRYPTION_KEYS,
     REDIS_URL,
     SECRET_KEY,
     SITE_URL,
+    logging_settings,
 )
 
 DEBUG = False
@@ -57,7 +60,7 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
@@ -68,3 +71,6 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 DEMO_DATA_ALLOWED = False
+
+# One JSON object a line for the log collector, unless LOG_FORMAT=plain.
+LOGGING = logging_settings(LOG_FORMAT or "json", LOG_LEVEL)

@@ -1,15 +1,20 @@
 """Pages of the kernel. Views are thin: they scope, call a service, and render."""
 
+import logging
+import sys
+
 from allauth.account.internal.flows.login import get_authentication_records
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.db.models import Count
-from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -20,6 +25,8 @@ from ..roles import Permission, permissions_for
 from ..scoping import get_for_user_or_404
 from ..services import tokens as token_service
 from ..services.partnerships import update_partnership_details
+
+logger = logging.getLogger(__name__)
 
 
 def home(request):
@@ -163,14 +170,28 @@ def api_token_revoke(request, token_key):
 @never_cache
 @require_GET
 def healthz(request):
-    checks = {"database": health.database_ok(), "redis": health.redis_ok()}
-    healthy = all(checks.values())
+    """Liveness: the process is up and answering. Deliberately touches neither the database nor
+    Redis (see partnership/health.py): an outage of either must not get web processes restarted."""
+    return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@never_cache
+@require_GET
+def readyz(request):
+    """Readiness: may this process be sent traffic? 503 until the database is reachable with every
+    migration applied, Redis answers and (in production) the static files manifest exists. The
+    body names the failing check, nothing more (no error text, host or version)."""
+    checks = health.readiness()
+    ready = all(checks.values())
+    if not ready:
+        logger.warning("Not ready: %s", ", ".join(name for name, ok in checks.items() if not ok))
     return JsonResponse(
         {
-            "status": "ok" if healthy else "unavailable",
-            "checks": {k: "ok" if v else "unavailable" for k, v in checks.items()},
+            "status": "ready" if ready else "unavailable",
+            "checks": {name: "ok" if ok else "unavailable" for name, ok in checks.items()},
         },
-        status=200 if healthy else 503,
+        status=200 if ready else 503,
     )
 
 
@@ -192,7 +213,43 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    if database_unavailable(sys.exc_info()[1]):
+        return service_unavailable(request)
     # Rendered without the request: no context processor may touch a database that may be down.
     return HttpResponseServerError(
         loader.get_template("errors/500.jinja").render({"service_name": settings.SERVICE_NAME})
     )
+
+
+# --- the database is down ----------------------------------------------------------------------
+RETRY_AFTER_SECONDS = 30
+DATABASE_UNAVAILABLE_MESSAGE = (
+    "The service is unavailable. Try again in a few minutes. Anything you were sending has not been saved."
+)
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """True when the exception (or one it was raised from) says the database cannot be reached:
+    the server is down or restarting, the connection dropped, or it refused us."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, OperationalError | InterfaceError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
+def service_unavailable(request):
+    """503 while the database is unreachable: a friendly page, or a JSON error under /api/, with
+    Retry-After. Connections recover by themselves (CONN_HEALTH_CHECKS): no restart is needed."""
+    if request is not None and request.path_info.startswith("/api/"):
+        response = JsonResponse({"code": "service_unavailable", "message": DATABASE_UNAVAILABLE_MESSAGE}, status=503)
+    else:
+        # Rendered without the request: no context processor may touch the database that is down.
+        response = HttpResponse(
+            loader.get_template("errors/503.jinja").render({"service_name": settings.SERVICE_NAME}), status=503
+        )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    patch_cache_control(response, no_store=True)
+    return response

@@ -20,11 +20,12 @@ RULES = {
     "accessibility": ("get", {"lead": 200, "anonymous": 200}),
     "privacy": ("get", {"lead": 200, "anonymous": 200}),
     "healthz": ("get", {"anonymous": 200}),
+    "readyz": ("get", {"anonymous": 200}),
     "api_schema": ("get", {"anonymous": 200}),
     "api_docs": ("get", {"anonymous": 200}),
 }
 
-PUBLIC = {"accessibility", "privacy", "healthz", "api_schema", "api_docs"}
+PUBLIC = {"accessibility", "privacy", "healthz", "readyz", "api_schema", "api_docs"}
 
 
 def args(name, cast):
