@@ -4,7 +4,8 @@ Liveness is the process answering at all: it depends on nothing outside the proc
 of PostgreSQL or Redis never makes an orchestrator restart healthy web processes (a restart cannot
 fix the database, and restarting every replica at once turns an outage into a longer one).
 Readiness is whether this process can do its work now: the database reachable with every migration
-applied, Redis reachable, and in production the static files manifest present.
+applied, and in production the static files manifest present. Redis is checked and reported, but a
+Redis outage only degrades readiness: requests still succeed and the outbox keeps their work.
 """
 
 from pathlib import Path
@@ -58,6 +59,10 @@ def static_manifest_ok() -> bool:
         return Path(storage.path(storage.manifest_name)).is_file()
     except Exception:
         return False
+
+
+#: the checks that decide readiness (the others are reported only)
+REQUIRED_FOR_READINESS = ("database", "migrations", "static")
 
 
 def readiness() -> dict[str, bool]:

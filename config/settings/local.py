@@ -21,6 +21,7 @@ LOCAL_REDIS_URL = "redis://127.0.0.1:63799/0"
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL or LOCAL_DATABASE_URL, conn_max_age=60, conn_health_checks=True)
 }
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 REDIS_URL = REDIS_URL or LOCAL_REDIS_URL
 CELERY_BROKER_URL = REDIS_URL
 

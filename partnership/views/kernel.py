@@ -180,15 +180,18 @@ def healthz(request):
 @require_GET
 def readyz(request):
     """Readiness: may this process be sent traffic? 503 until the database is reachable with every
-    migration applied, Redis answers and (in production) the static files manifest exists. The
-    body names the failing check, nothing more (no error text, host or version)."""
+    migration applied and (in production) the static files manifest exists. Redis is reported but
+    does not decide it: requests succeed without Redis (the outbox keeps their work, ADR 0014), so a
+    Redis outage must not take every replica out of the load balancer; it answers 200 "degraded".
+    The body names the failing check, nothing more (no error text, host or version)."""
     checks = health.readiness()
-    ready = all(checks.values())
-    if not ready:
-        logger.warning("Not ready: %s", ", ".join(name for name, ok in checks.items() if not ok))
+    ready = all(ok for name, ok in checks.items() if name in health.REQUIRED_FOR_READINESS)
+    failing = [name for name, ok in checks.items() if not ok]
+    if failing:
+        logger.warning("%s: %s", "Degraded" if ready else "Not ready", ", ".join(failing))
     return JsonResponse(
         {
-            "status": "ready" if ready else "unavailable",
+            "status": ("degraded" if failing else "ready") if ready else "unavailable",
             "checks": {name: "ok" if ok else "unavailable" for name, ok in checks.items()},
         },
         status=200 if ready else 503,

@@ -79,7 +79,7 @@ def test_readyz_needs_the_static_manifest_with_manifest_storage(client, settings
 
 
 @pytest.mark.services
-def test_readyz_is_503_when_redis_stops_and_healthz_stays_200(client, settings, tmp_path):
+def test_readyz_reports_redis_stopping_as_degraded_but_stays_ready(client, settings, tmp_path):
     """Start a real Redis of our own, check readiness, stop it, check again."""
     port = _free_port()
     server = subprocess.Popen(
@@ -106,9 +106,11 @@ def test_readyz_is_503_when_redis_stops_and_healthz_stays_200(client, settings, 
         server.terminate()
         server.wait(timeout=10)
         response = client.get(reverse("readyz"))
-        assert response.status_code == 503
+        # requests succeed without Redis (the outbox keeps their work): not a reason to take this
+        # replica out of the load balancer
+        assert response.status_code == 200
         assert response.json() == {
-            "status": "unavailable",
+            "status": "degraded",
             "checks": {"database": "ok", "migrations": "ok", "redis": "unavailable", "static": "ok"},
         }
         assert "Connection" not in response.content.decode()  # no detail leaks
