@@ -14,6 +14,7 @@ from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.response import Response
 
 from partnership.api.permissions import HasPermission
+from partnership.api.schema import FORBIDDEN, UNAUTHENTICATED, UNSUPPORTED_MEDIA_TYPE
 from partnership.roles import Permission
 
 from ..services.imports import MAX_UPLOAD_BYTES, ImportReport, import_scores
@@ -89,7 +90,10 @@ class ScoreImport(generics.GenericAPIView):
         responses={
             201: ImportReportSerializer,
             400: ImportReportSerializer,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
             413: ImportReportSerializer,
+            415: UNSUPPORTED_MEDIA_TYPE,
         },
         examples=[OpenApiExample("Refused", value=EXAMPLE_REFUSED, response_only=True, status_codes=["400"])],
     )

@@ -7,13 +7,14 @@ ten places, and the exact fraction) and rounded to one decimal, halves away from
 """
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from partnership.api.permissions import HasPermission
+from partnership.api.schema import FILTER_ERRORS, FORBIDDEN, NOT_FOUND, UNAUTHENTICATED
 from partnership.models import Partnership
 from partnership.roles import Permission
 from partnership.scoping import get_for_user_or_404
@@ -130,6 +131,13 @@ class PartnershipResults(GenericAPIView):
                 "round", OpenApiTypes.INT, enum=[1, 2], required=False, description="1 (baseline, the default) or 2."
             )
         ],
+        responses={
+            200: PartnershipResultsSerializer,
+            400: OpenApiResponse(FILTER_ERRORS, description="A round other than 1 or 2."),
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
     )
     def get(self, request, slug):
         value = request.query_params.get("round", "1")

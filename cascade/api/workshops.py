@@ -16,7 +16,16 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import generics, status
 from rest_framework.response import Response
 
+from partnership.api.filters import StrictFilterBackend
 from partnership.api.permissions import HasPermission
+from partnership.api.schema import (
+    FORBIDDEN,
+    NOT_FOUND,
+    UNAUTHENTICATED,
+    StrictPageNumberPagination,
+    detail_responses,
+    list_responses,
+)
 from partnership.roles import Permission
 from partnership.services.permissions import allowed
 
@@ -51,6 +60,8 @@ class _Workshops:
     permission_classes = [HasPermission(VIEW)]
     serializer_class = WorkshopSerializer
     filterset_class = WorkshopFilter
+    pagination_class = StrictPageNumberPagination
+    filter_backends = [StrictFilterBackend]
 
     def get_queryset(self):
         tables = ScoringTable.objects.for_user(self.request.user, VIEW).prefetch_related("organisations", "scores")
@@ -62,13 +73,25 @@ class _Workshops:
         )
 
 
-@extend_schema_view(get=extend_schema(operation_id="cascade_workshops_list", summary="List CASCADE workshops"))
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="cascade_workshops_list",
+        summary="List CASCADE workshops",
+        responses=list_responses(WorkshopSerializer),
+    )
+)
 class WorkshopList(_Workshops, generics.ListAPIView):
     """The CASCADE workshops of the caller's partnerships, newest first, each with its tables. Filter
     by partnership slug, cohort name, round (1 or 2) and status (open or closed)."""
 
 
-@extend_schema_view(get=extend_schema(operation_id="cascade_workshops_retrieve", summary="One CASCADE workshop"))
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="cascade_workshops_retrieve",
+        summary="One CASCADE workshop",
+        responses=detail_responses(WorkshopSerializer),
+    )
+)
 class WorkshopDetail(_Workshops, generics.RetrieveAPIView):
     """One workshop with its tables. Another partnership's workshop is a 404."""
 
@@ -87,7 +110,9 @@ def _levels(table: ScoringTable) -> dict[int, str]:
 
 @extend_schema_view(
     get=extend_schema(
-        operation_id="cascade_table_scores_list", summary="A table's scores", responses=DomainScoreSerializer(many=True)
+        operation_id="cascade_table_scores_list",
+        summary="A table's scores",
+        responses=detail_responses(DomainScoreSerializer(many=True)),
     )
 )
 class TableScores(generics.ListAPIView):
@@ -118,10 +143,12 @@ class TableScores(generics.ListAPIView):
 
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="A score outside 0-3, an unknown domain or a note too long."),
+    401: UNAUTHENTICATED,
     403: OpenApiResponse(
-        description="The caller may read this table but not score it (commissioners, steering members)."
+        FORBIDDEN.response,
+        description="The caller may read this table but not score it (commissioners, steering members).",
     ),
-    404: OpenApiResponse(description="No such table in the caller's partnerships."),
+    404: OpenApiResponse(NOT_FOUND.response, description="No such table in the caller's partnerships."),
     409: OpenApiResponse(ErrorSerializer, description="The workshop is closed: only the area lead can reopen it."),
 }
 

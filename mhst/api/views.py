@@ -30,6 +30,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from partnership.api.permissions import HasPermission, IsSignedIn
+from partnership.api.schema import StrictPageNumberPagination
 from partnership.models import Organisation, Partnership
 from partnership.roles import Permission
 
@@ -57,6 +58,7 @@ from .serializers import (
 )
 
 VIEW = Permission.VIEW_PARTNERSHIP
+INVALID_PAGE = error("No such page (a page number that is empty, not a number or past the last page).")
 RECORD = Permission.RECORD_MHST_ACTIVITY
 MAX_KEY = 100
 DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -75,7 +77,7 @@ def HasAnyPermission(*permissions: Permission) -> type[BasePermission]:
 
 def _integer(request, name: str) -> int | None:
     value = request.query_params.get(name)
-    if value in (None, ""):
+    if value is None:
         return None
     if not value.isascii() or not value.isdigit() or len(value) > 9:
         raise invalid({name: [f"Enter the {name}'s id, a whole number"]})
@@ -84,7 +86,7 @@ def _integer(request, name: str) -> int | None:
 
 def _date(request, name: str) -> datetime.date | None:
     value = request.query_params.get(name)
-    if value in (None, ""):
+    if value is None:
         return None
     try:
         if not DATE.match(value):
@@ -102,6 +104,7 @@ ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
 # --- teams -------------------------------------------------------------------------------------
 class _Teams(JsonErrors):
     permission_classes = [HasPermission(VIEW)]
+    pagination_class = StrictPageNumberPagination
     serializer_class = MhstTeamSerializer
     filter_backends = []
 
@@ -124,7 +127,12 @@ class _Teams(JsonErrors):
         operation_id="mhst_teams_list",
         summary="List Mental Health Support Teams",
         parameters=[PARTNERSHIP],
-        responses={200: MhstTeamSerializer(many=True), 401: UNAUTHENTICATED, 403: error("Not a partnership member.")},
+        responses={
+            200: MhstTeamSerializer(many=True),
+            401: UNAUTHENTICATED,
+            403: error("Not a partnership member."),
+            404: INVALID_PAGE,
+        },
     )
 )
 class TeamList(_Teams, generics.ListAPIView):
@@ -154,10 +162,11 @@ class _Allocations(JsonErrors):
     permission_classes = [HasPermission(VIEW)]
     serializer_class = MhstAllocationSerializer
     filter_backends = []
+    pagination_class = StrictPageNumberPagination
 
     def statuses(self):
-        include = self.request.query_params.get("include", "")
-        if include not in ("", "superseded"):
+        include = self.request.query_params.get("include")
+        if include not in (None, "superseded"):
             raise invalid({"include": ["Leave include out, or send superseded"]})
         return [AllocationStatus.APPROVED, *([AllocationStatus.SUPERSEDED] if include else [])]
 
@@ -187,6 +196,7 @@ class _Allocations(JsonErrors):
             400: error("A bad filter value (code invalid, errors by parameter)."),
             401: UNAUTHENTICATED,
             403: error("Not a partnership member."),
+            404: INVALID_PAGE,
         },
     )
 )
@@ -276,6 +286,7 @@ def readiness_rows(user) -> list[dict]:
             200: MhstReadinessSerializer(many=True),
             401: UNAUTHENTICATED,
             403: error("The caller neither keeps a school's checklist, manages a team nor approves allocations."),
+            404: INVALID_PAGE,
         },
     )
 )
@@ -291,6 +302,7 @@ class ReadinessList(JsonErrors, generics.ListAPIView):
     ]
     serializer_class = MhstReadinessSerializer
     filter_backends = []
+    pagination_class = StrictPageNumberPagination
 
     def get_queryset(self):
         rows = readiness_rows(self.request.user)

@@ -15,7 +15,9 @@ from rest_framework import generics
 from ..filters_directory import DirectoryFilter, IntegerFilter
 from ..models import Action, DirectoryService, Group, GroupMember, Rag, Risk, TermsOfReference
 from ..roles import Permission
+from .filters import StrictBooleanFilter, StrictFilterBackend
 from .permissions import HasPermission
+from .schema import StrictPageNumberPagination, detail_responses, list_responses
 from .serializers_governance import ActionSerializer, DirectoryServiceSerializer, GroupSerializer, RiskSerializer
 
 VIEW = Permission.VIEW_PARTNERSHIP
@@ -30,7 +32,7 @@ def _partnership_filter():
 class GroupFilter(django_filters.FilterSet):
     partnership = _partnership_filter()
     kind = django_filters.ChoiceFilter(choices=Group.Kind.choices)
-    is_active = django_filters.BooleanFilter()
+    is_active = StrictBooleanFilter()
 
     class Meta:
         model = Group
@@ -60,10 +62,13 @@ class RiskFilter(django_filters.FilterSet):
 
 class DirectoryApiFilter(DirectoryFilter):
     partnership = _partnership_filter()
+    include_inactive = StrictBooleanFilter(label="Include entries no longer listed", method="filter_inactive")
 
 
 class _ReadOnly:
     permission_classes = [HasPermission(VIEW)]
+    pagination_class = StrictPageNumberPagination
+    filter_backends = [StrictFilterBackend]
 
 
 # --- groups ------------------------------------------------------------------------------------
@@ -87,13 +92,21 @@ class _Groups(_ReadOnly):
         )
 
 
-@extend_schema_view(get=extend_schema(operation_id="groups_list", summary="List governance groups"))
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="groups_list", summary="List governance groups", responses=list_responses(GroupSerializer)
+    )
+)
 class GroupList(_Groups, generics.ListAPIView):
     """The groups of the caller's partnerships (steering group, forums, working groups), each with its
     current seats and the version number of its published terms of reference."""
 
 
-@extend_schema_view(get=extend_schema(operation_id="groups_retrieve", summary="One governance group"))
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="groups_retrieve", summary="One governance group", responses=detail_responses(GroupSerializer)
+    )
+)
 class GroupDetail(_Groups, generics.RetrieveAPIView):
     """One group, with its current seats and published terms version. Another partnership's group is a 404."""
 
@@ -112,12 +125,18 @@ class _Actions(_ReadOnly):
         )
 
 
-@extend_schema_view(get=extend_schema(operation_id="actions_list", summary="List actions"))
+@extend_schema_view(
+    get=extend_schema(operation_id="actions_list", summary="List actions", responses=list_responses(ActionSerializer))
+)
 class ActionList(_Actions, generics.ListAPIView):
     """The action logs of the caller's partnerships, with each action's RAG status computed today."""
 
 
-@extend_schema_view(get=extend_schema(operation_id="actions_retrieve", summary="One action"))
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="actions_retrieve", summary="One action", responses=detail_responses(ActionSerializer)
+    )
+)
 class ActionDetail(_Actions, generics.RetrieveAPIView):
     """One action, with its RAG status computed today. Another partnership's action is a 404."""
 
@@ -135,12 +154,16 @@ class _Risks(_ReadOnly):
         )
 
 
-@extend_schema_view(get=extend_schema(operation_id="risks_list", summary="List risks"))
+@extend_schema_view(
+    get=extend_schema(operation_id="risks_list", summary="List risks", responses=list_responses(RiskSerializer))
+)
 class RiskList(_Risks, generics.ListAPIView):
     """The risk registers of the caller's partnerships, highest score first."""
 
 
-@extend_schema_view(get=extend_schema(operation_id="risks_retrieve", summary="One risk"))
+@extend_schema_view(
+    get=extend_schema(operation_id="risks_retrieve", summary="One risk", responses=detail_responses(RiskSerializer))
+)
 class RiskDetail(_Risks, generics.RetrieveAPIView):
     """One risk, with its score and rating. Another partnership's risk is a 404."""
 
@@ -162,13 +185,25 @@ class _Directory(_ReadOnly):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
 
-@extend_schema_view(get=extend_schema(operation_id="directory_services_list", summary="Search the directory"))
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="directory_services_list",
+        summary="Search the directory",
+        responses=list_responses(DirectoryServiceSerializer),
+    )
+)
 class DirectoryList(_Directory, generics.ListAPIView):
     """The directory of services of the caller's partnerships. Listed (active) entries only, unless
     `include_inactive=true`; filter by need, age, school phase, THRIVE grouping, channel and text."""
 
 
-@extend_schema_view(get=extend_schema(operation_id="directory_services_retrieve", summary="One directory entry"))
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="directory_services_retrieve",
+        summary="One directory entry",
+        responses=detail_responses(DirectoryServiceSerializer),
+    )
+)
 class DirectoryDetail(_Directory, generics.RetrieveAPIView):
     """One directory entry, with its weekly opening times. Another partnership's entry is a 404."""
 

@@ -5,6 +5,7 @@ from rest_framework.views import APIView
 
 from ..middleware import content_security_policy
 from .permissions import IsSignedIn
+from .schema import UNAUTHENTICATED
 from .serializers import MeSerializer
 
 
@@ -13,7 +14,7 @@ class MeView(APIView):
 
     permission_classes = [IsSignedIn]
 
-    @extend_schema(responses=MeSerializer, operation_id="me")
+    @extend_schema(responses={200: MeSerializer, 401: UNAUTHENTICATED}, operation_id="me")
     def get(self, request):
         user = request.user
         data = {"email": user.email, "full_name": user.full_name, "memberships": list(user.active_memberships())}

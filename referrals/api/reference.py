@@ -7,6 +7,7 @@ from rest_framework import generics
 from rest_framework.response import Response
 
 from partnership.api.permissions import IsSignedIn
+from partnership.api.schema import StrictPageNumberPagination
 from partnership.models import DirectoryService
 from partnership.models.directory import THRIVE_MEANINGS, Thrive
 from partnership.roles import Permission
@@ -80,6 +81,8 @@ class Services(JsonErrors, generics.ListAPIView):
 
     permission_classes = [RefersOrTriages]
     serializer_class = ServiceSerializer
+    pagination_class = StrictPageNumberPagination
+    filter_backends = []
 
     def get_queryset(self):
         return (
@@ -92,7 +95,11 @@ class Services(JsonErrors, generics.ListAPIView):
     @extend_schema(
         operation_id="reference_services",
         summary="Services of the directory",
-        responses={200: ServiceSerializer(many=True), **ERRORS},
+        responses={
+            200: ServiceSerializer(many=True),
+            **ERRORS,
+            404: error("No such page (a page number that is empty, not a number or past the last page)."),
+        },
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

@@ -12,12 +12,14 @@
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, pagination, status
+from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from partnership.api.filters import StrictFilterBackend
 from partnership.api.permissions import HasPermission, IsSignedIn
+from partnership.api.schema import StrictPageNumberPagination
 from partnership.models import Organisation, User
 from partnership.roles import Permission, permissions_for
 
@@ -36,7 +38,7 @@ SUBMIT = Permission.SUBMIT_REFERRALS
 MAX_KEY = 100
 
 
-class QueuePagination(pagination.PageNumberPagination):
+class QueuePagination(StrictPageNumberPagination):
     """Pages over the referrals' ids first (a narrow sort of the SPA's referrals, no joins), then
     reads the page's rows with their school and claimant: a queue of five years of referrals at
     national scale would otherwise join every row before sorting (bench W1)."""
@@ -44,6 +46,13 @@ class QueuePagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request):
+        """DRF falls back to the default for a bad `page_size`: here it is a 400 naming it."""
+        value = request.query_params.get(self.page_size_query_param)
+        if value is not None and not (value.isascii() and value.isdigit() and 0 < int(value) <= self.max_page_size):
+            raise ValidationError({"page_size": [f"Enter a whole number from 1 to {self.max_page_size}."]})
+        return super().get_page_size(request)
 
     def paginate_queryset(self, queryset, request, view=None):
         ids = super().paginate_queryset(queryset.values_list("pk", flat=True), request, view)
@@ -53,7 +62,7 @@ class QueuePagination(pagination.PageNumberPagination):
         return [rows[pk] for pk in ids if pk in rows]
 
 
-class QueueFilterBackend(DjangoFilterBackend):
+class QueueFilterBackend(StrictFilterBackend):
     """The browser queue's filter, with the choices of the caller's SPAs (schools that referred to
     them, clinicians who claimed their referrals). An invalid value is a 400."""
 
@@ -132,6 +141,7 @@ class ReferralListCreate(JsonErrors, generics.ListAPIView):
             400: error("An unknown filter value (code invalid, errors by parameter)."),
             401: UNAUTHENTICATED,
             403: error("The caller does not triage referrals."),
+            404: error("No such page (a page number that is empty, not a number or past the last page)."),
         },
     )
     def get(self, request, *args, **kwargs):
