@@ -3,7 +3,7 @@
 #   make test   set everything up and run the whole suite (lint, architecture, unit, API, browser)
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help setup deps assets services migrate run test lint format bench stop clean
+.PHONY: help setup deps assets services migrate run test lint format bench fuzz soak audit stop clean
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -14,6 +14,8 @@ help:
 	@echo "make run    - set up and serve http://127.0.0.1:$(PORT) with a Celery worker and beat"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make bench  - run the performance benchmarks"
+	@echo "make fuzz   - fuzz every API operation as every role, long run (FUZZ_EXAMPLES, default 100)"
+	@echo "make audit  - dependency audit: pip-audit and npm audit, failing on a known vulnerability"
 	@echo "make stop   - stop the project-local PostgreSQL and Redis"
 
 $(BIN)/uv:
@@ -67,6 +69,10 @@ ifdef SCALE
 else
 	$(BIN)/python bench/run.py
 endif
+
+# make fuzz: the schemathesis run of `make test` (tests/api/test_fuzz.py) with many more examples.
+fuzz: setup
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} $(BIN)/pytest -p no:randomly tests/api/test_fuzz.py
 
 stop:
 	@scripts/services.sh stop

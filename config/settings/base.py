@@ -193,8 +193,9 @@ REST_FRAMEWORK = {
     # Deny by default: each view opens exactly what it needs.
     "DEFAULT_PERMISSION_CLASSES": ["partnership.api.permissions.DenyAll"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Strict by default: an empty or mistyped query value is a 400 naming it, a bad page a 404.
+    "DEFAULT_FILTER_BACKENDS": ["partnership.api.filters.StrictFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "partnership.api.schema.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
