@@ -1,6 +1,7 @@
 """Pages of the kernel. Views are thin: they scope, call a service, and render."""
 
 from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -134,6 +135,10 @@ def api_tokens(request):
     if request.method == "POST":
         if not mfa_ok:
             raise PermissionDenied
+        # ACCOUNT_RATE_LIMITS["issue_api_token"]: a stolen session cannot mint tokens in bulk.
+        too_many = ratelimit.consume_or_429(request, action="issue_api_token")
+        if too_many is not None:
+            return too_many
         if form.is_valid():
             instance, token = token_service.issue_token(
                 user=request.user, by=request.user, days=form.cleaned_data["days"]
@@ -192,7 +197,7 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    # Rendered without the request: no context processor may touch a database that may be down.
-    return HttpResponseServerError(
-        loader.get_template("errors/500.jinja").render({"service_name": settings.SERVICE_NAME})
-    )
+    # Rendered without the request: no context processor may touch a database that may be down. The
+    # CSP nonce (set by the middleware, no database) lets the page's one inline script run.
+    context = {"service_name": settings.SERVICE_NAME, "csp_nonce": getattr(request, "csp_nonce", "")}
+    return HttpResponseServerError(loader.get_template("errors/500.jinja").render(context))
