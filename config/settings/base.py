@@ -128,6 +128,13 @@ CACHES = {
     }
 }
 
+# --- request size ------------------------------------------------------------------------------
+# A form body (files aside) of at most 2.5 MB; one file per upload form (the importers check each
+# file's type and size themselves: cascade.services.imports, mhst.services.activity_import).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+
 # --- identity and sessions ---------------------------------------------------------------------
 AUTH_USER_MODEL = "partnership.User"
 AUTHENTICATION_BACKENDS = [
@@ -161,7 +168,11 @@ ACCOUNT_RATE_LIMITS = {
     # rest of the window; twenty a minute from one address is throttled.
     "login_failed": "20/m/ip,5/15m/key",
     "reset_password": "20/m/ip,5/m/key",
+    # API tokens issued from the account page (partnership.views.kernel.api_tokens).
+    "issue_api_token": "10/h/user,30/h/ip",
 }
+# A reset link works once (it is bound to the password it replaces) and for one hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 ACCOUNT_FORMS = {"login": "partnership.forms.SignInForm"}
 MFA_FORMS = {
     "authenticate": "partnership.forms.SecurityCodeForm",
@@ -198,6 +209,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "partnership.api.schema.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "partnership.api.throttling.AnonRateThrottle",
+        "partnership.api.throttling.UserRateThrottle",
+    ],
+}
+# Requests per account (token or session) and per client address for anonymous callers (the schema,
+# the docs); an empty value turns that throttle off. Far above a person's or a duty team script's
+# pace: they stop a runaway script or a scrape, not work.
+API_THROTTLE_RATES = {
+    "anon": env_str("API_THROTTLE_ANON", "120/min") or None,
+    "user": env_str("API_THROTTLE_USER", "1200/min") or None,
 }
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS),

@@ -4,6 +4,7 @@ import logging
 import sys
 
 from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -141,6 +142,10 @@ def api_tokens(request):
     if request.method == "POST":
         if not mfa_ok:
             raise PermissionDenied
+        # ACCOUNT_RATE_LIMITS["issue_api_token"]: a stolen session cannot mint tokens in bulk.
+        too_many = ratelimit.consume_or_429(request, action="issue_api_token")
+        if too_many is not None:
+            return too_many
         if form.is_valid():
             instance, token = token_service.issue_token(
                 user=request.user, by=request.user, days=form.cleaned_data["days"]
@@ -218,10 +223,14 @@ def page_not_found(request, exception=None):
 def server_error(request):
     if database_unavailable(sys.exc_info()[1]):
         return service_unavailable(request)
-    # Rendered without the request: no context processor may touch a database that may be down.
-    return HttpResponseServerError(
-        loader.get_template("errors/500.jinja").render({"service_name": settings.SERVICE_NAME})
-    )
+    # Rendered without the request: no context processor may touch a database that may be down. The
+    # CSP nonce (set by the middleware, no database) lets the page's one inline script run.
+    return HttpResponseServerError(loader.get_template("errors/500.jinja").render(_bare_context(request)))
+
+
+def _bare_context(request) -> dict:
+    """What an error page needs when it is rendered without the request (no database)."""
+    return {"service_name": settings.SERVICE_NAME, "csp_nonce": getattr(request, "csp_nonce", "")}
 
 
 # --- the database is down ----------------------------------------------------------------------
@@ -250,9 +259,7 @@ def service_unavailable(request):
         response = JsonResponse({"code": "service_unavailable", "message": DATABASE_UNAVAILABLE_MESSAGE}, status=503)
     else:
         # Rendered without the request: no context processor may touch the database that is down.
-        response = HttpResponse(
-            loader.get_template("errors/503.jinja").render({"service_name": settings.SERVICE_NAME}), status=503
-        )
+        response = HttpResponse(loader.get_template("errors/503.jinja").render(_bare_context(request)), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     patch_cache_control(response, no_store=True)
     return response
