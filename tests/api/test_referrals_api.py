@@ -25,7 +25,7 @@ from referrals.services.drafts import SCHOOL_FIELDS
 
 from ..conftest import sign_in
 from ..factories import member
-from ..referrals.factories import act, complete_fields, draft, make_world, referral_in
+from ..referrals.factories import act, complete_fields, draft, local_days_ago, make_world, referral_in
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,7 @@ def test_the_queue_filters_like_the_browser_and_refuses_unknown_values(client, w
     act(world, mine, "claim")
     other = referral_in(world, Status.SUBMITTED)
     old = referral_in(world, Status.SUBMITTED)
-    Referral.objects.filter(pk=old.pk).update(submitted_at=timezone.now() - timedelta(days=30))
+    Referral.objects.filter(pk=old.pk).update(submitted_at=local_days_ago(30))
     headers = token(world.clinician)
 
     def ids(**params):

@@ -183,3 +183,10 @@ def referral_from_a_new_school(partnership: Partnership, *, submit: bool = True,
     if not submit:
         return referral
     return apply(referral_id=referral.pk, by=referrer, name="submit", expected_version=referral.version)
+
+
+def local_days_ago(days: int) -> datetime.datetime:
+    """Local noon `days` local days ago: waiting days are counted in local dates, and "now minus N days"
+    can be N - 1 local days when the clocks changed in between (late in the evening)."""
+    day = timezone.localdate() - datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))

@@ -19,7 +19,7 @@ from referrals.models import NotAcceptedReason, Referral, Status
 
 from ..conftest import sign_in
 from ..factories import member
-from .factories import act, details_for, draft, make_world, referral_in
+from .factories import act, details_for, draft, local_days_ago, make_world, referral_in
 
 pytestmark = pytest.mark.django_db
 URL = "api_referrals_export"
@@ -134,7 +134,7 @@ def test_who_may_export(client, world):
 
 def test_dates_filter_the_submitted_day(client, world):
     old, new = referral_in(world, Status.SUBMITTED), referral_in(world, Status.SUBMITTED)
-    Referral.objects.filter(pk=old.pk).update(submitted_at=timezone.now() - datetime.timedelta(days=40))
+    Referral.objects.filter(pk=old.pk).update(submitted_at=local_days_ago(40))
     today = timezone.localdate()
     since = (today - datetime.timedelta(days=1)).isoformat()
     assert [r[0] for r in table(get(client, world.duty_lead, **{"from": since}))[1:]] == [new.reference]

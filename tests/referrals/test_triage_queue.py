@@ -15,7 +15,7 @@ from partnership.models.audit import AuditAction
 from referrals.models import Referral
 
 from ..conftest import sign_in
-from .factories import act, draft, make_world, referral_in
+from .factories import act, draft, local_days_ago, make_world, referral_in
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def submitted(world, days_ago=0, school=None, **fields):
         Referral.objects.filter(pk=referral.pk).update(school=school)
     act(world, referral, "submit", by=world.other_referrer if school == world.other_school else world.referrer)
     if days_ago:
-        Referral.objects.filter(pk=referral.pk).update(submitted_at=timezone.now() - datetime.timedelta(days=days_ago))
+        Referral.objects.filter(pk=referral.pk).update(submitted_at=local_days_ago(days_ago))
     referral.refresh_from_db()
     return referral
 
@@ -154,7 +154,7 @@ def test_the_clock_moves_with_the_calendar(client, world):
 
 def test_the_clock_stops_at_first_contact(client, world):
     referral = referral_in(world, "first_contact")
-    Referral.objects.filter(pk=referral.pk).update(submitted_at=timezone.now() - datetime.timedelta(days=40))
+    Referral.objects.filter(pk=referral.pk).update(submitted_at=local_days_ago(40))
     sign_in(client, world.clinician)
     assert shown(queue(client, world, clock="breached")) == []  # not open: no clock
     body = queue(client, world)

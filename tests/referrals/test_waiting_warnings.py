@@ -12,7 +12,6 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
-from django.utils import timezone
 
 from partnership.models import AuditEvent, Membership, SentNotification
 from partnership.roles import Role
@@ -23,7 +22,7 @@ from referrals.tasks.waiting import warn_waiting_times
 
 from ..conftest import wait_for
 from ..factories import member
-from .factories import make_world, referral_in
+from .factories import local_days_ago, make_world, referral_in
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 CHILD = ("Zebedee", "Quagmire", "9434765919", "NS1 2AB")
@@ -286,16 +285,8 @@ def test_breach_warnings_arrive_once_per_referral_and_threshold_through_the_real
         turning_red = referral_in(world, Status.SUBMITTED)
         breaching = referral_in(world, Status.IN_TRIAGE)
         fresh = referral_in(world, Status.SUBMITTED)
-    # at local noon (the clock counts local days: "now minus 29 days" can be 28 local days across a
-    # change of clocks)
-    today = timezone.localdate()
-
-    def noon(days_ago):
-        day = today - datetime.timedelta(days=days_ago)
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
-
-    Referral.objects.filter(pk=turning_red.pk).update(submitted_at=noon(22))
-    Referral.objects.filter(pk=breaching.pk).update(submitted_at=noon(29))
+    Referral.objects.filter(pk=turning_red.pk).update(submitted_at=local_days_ago(22))
+    Referral.objects.filter(pk=breaching.pk).update(submitted_at=local_days_ago(29))
     mail.outbox.clear()
 
     warn_waiting_times.delay()

@@ -6,7 +6,6 @@ outbox relay runs as in production) that the test SIGKILLs. The worker writes em
 The design is in partnership/outbox.py and docs/adr/0014-outbox.md.
 """
 
-import datetime
 import statistics
 import time
 
@@ -14,7 +13,6 @@ import psycopg
 import pytest
 from django.db import connection, transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from config.celery import app
 from partnership.models import OutboxMessage, SentNotification
@@ -23,7 +21,7 @@ from referrals.models import Referral, Status
 from referrals.services.waiting_warnings import unwarned_breaches
 
 from ..conftest import sign_in, wait_for
-from ..referrals.factories import act, draft, make_world
+from ..referrals.factories import act, draft, local_days_ago, make_world
 from .services import RedisServer, Worker, point_celery_at
 
 pytestmark = [pytest.mark.services, pytest.mark.celery, pytest.mark.django_db(transaction=True)]
@@ -204,10 +202,8 @@ def test_f4_an_error_after_the_change_inside_the_transaction_leaves_no_effect(cl
 def test_f5_after_an_outage_the_sweep_leaves_no_breach_without_its_warning(client, world, broker, worker):
     broker.stop()
     referrals = [submit(client, world)[0] for _ in range(3)]
-    # they have waited past the standard (29 local days, from local noon) while the outage went on
-    day = timezone.localdate() - datetime.timedelta(days=29)
-    noon = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
-    Referral.objects.filter(pk__in=[r.pk for r in referrals]).update(submitted_at=noon)
+    # they have waited past the standard (29 days) while the outage went on
+    Referral.objects.filter(pk__in=[r.pk for r in referrals]).update(submitted_at=local_days_ago(29))
     assert sorted(unwarned_breaches()) == sorted(r.pk for r in referrals)  # the check can fail
 
     broker.start()
