@@ -363,7 +363,10 @@ def logging_settings(log_format: str, level: str) -> dict:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "partnership.logging.RequestIdFilter"}},
+        "filters": {
+            "request_id": {"()": "partnership.logging.RequestIdFilter"},
+            "redact": {"()": "partnership.logging.RedactDatabaseValues"},
+        },
         "formatters": {
             "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]%(task)s %(message)s"},
             "json": {
@@ -377,7 +380,11 @@ def logging_settings(log_format: str, level: str) -> dict:
             },
         },
         "handlers": {
-            "console": {"class": "logging.StreamHandler", "formatter": log_format, "filters": ["request_id"]},
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": log_format,
+                "filters": ["request_id", "redact"],
+            },
         },
         "root": {"handlers": ["console"], "level": level},
         "loggers": {

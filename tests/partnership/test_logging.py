@@ -109,3 +109,29 @@ def test_worker_log_lines_carry_the_task_name_and_id(celery_worker, json_log):
     assert line["message"] == "Working on partnership 42"
     assert line["request_id"] == "-"
     assert not TaskFailure.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_error_quoting_a_childs_details_is_logged_without_them(json_log):
+    """PostgreSQL quotes the refused row in its message; the traceback and message lose those values."""
+    from django.db import IntegrityError, connection
+
+    child = ["Zebedee", "2014-03-02", "9434765919"]  # as parameters, as the code sends them
+    insert = "INSERT INTO child_probe VALUES (%s, %s, %s)"
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE child_probe (name text NOT NULL, born text, nhs text UNIQUE)")
+        cursor.execute(insert, child)
+        try:
+            cursor.execute(insert, child)  # the NHS number again: "Key (nhs)=(...) already exists"
+        except IntegrityError as error:
+            logging.getLogger("django.request").error("Internal Server Error: %s", error, exc_info=True)
+        nameless = [None, child[1], "Quagmire"]
+        try:
+            cursor.execute(insert, nameless)  # "Failing row contains (...)"
+        except IntegrityError:
+            logging.getLogger("celery.app.trace").exception("Task failed")
+    written = json_log.stream.getvalue()
+    assert "[redacted]" in written and "child_probe" in written  # the error is still there to debug
+    for secret in ("Zebedee", "2014-03-02", "9434765919", "Quagmire"):
+        where = written.find(secret)
+        assert where == -1, written[max(0, where - 300) : where + 50]

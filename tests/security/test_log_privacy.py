@@ -100,14 +100,24 @@ def captured_logs():
 
 @pytest.fixture
 def sent_tasks(monkeypatch):
-    """Every task sent (delay/apply_async), with its arguments, then run here and now."""
+    """Every task sent (delay/apply_async, or handed to the broker by the outbox), with its arguments,
+    then run here and now."""
+    import referrals.tasks  # noqa: F401 (registers the tasks the journey sends, as a worker would)
+    from config.celery import app
+    from partnership import outbox
+
     sent = []
 
     def apply_async(self, args=None, kwargs=None, **options):
         sent.append((self.name, json.dumps([args, kwargs, {k: str(v) for k, v in options.items()}], default=str)))
         return self.apply(args=args, kwargs=kwargs)
 
+    def publish(task, args, kwargs):
+        sent.append((task, json.dumps([args, kwargs], default=str)))
+        app.tasks[task].apply(args=args, kwargs=kwargs, throw=True)
+
     monkeypatch.setattr(Task, "apply_async", apply_async)
+    monkeypatch.setattr(outbox, "_publish", publish)
     return sent
 
 
