@@ -467,7 +467,7 @@ def report_lines(load: dict, samples: list[dict], judged: dict, minutes: float, 
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for s in samples:
-        minute = load["minutes"].get(str(max(int(s["t"] // 60) - 1, 0)), {})
+        minute = load["minutes"].get(str(int(s["t"] // 60) - 1), {})  # the minute that ended at t
         lines.append(
             f"| {s['t']} | {s['gunicorn_rss_mb']:.1f} | {s['celery_rss_mb']:.1f} | {s['rss_mb']:.1f} "
             f"| {s['pg_connections']} | {s['fds']} | {s['redis_clients']} | {s['broker_queue']} "
