@@ -1,5 +1,6 @@
 """The benchmark's gunicorn: started on a free loopback port against the bench database, stopped
-at the end; the load generator in its own process; RSS of the server's workers from /proc."""
+at the end; a Celery worker on the bench's Redis database (the soak); the load generator in its own
+process; RSS and open file descriptors of the server's processes from /proc."""
 
 import json
 import os
@@ -30,12 +31,12 @@ def bench_env() -> dict:
 class Server:
     """`with Server() as server:` gunicorn (config.wsgi) on 127.0.0.1:<free port>, ready when entered."""
 
-    def __init__(self, workers: int = WORKERS, threads: int = THREADS):
+    def __init__(self, workers: int = WORKERS, threads: int = THREADS, log: str = "gunicorn.log"):
         self.workers, self.threads = workers, threads
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
-        self.log = ROOT / "bench" / "results" / "gunicorn.log"
+        self.log = ROOT / "bench" / "results" / log
 
     def __enter__(self):
         self.log.parent.mkdir(parents=True, exist_ok=True)
@@ -87,18 +88,89 @@ class Server:
 
     def worker_pids(self) -> list[int]:
         """The gunicorn workers: children of the master."""
-        if self.process is None:
+        return children(self.process.pid) if self.process is not None else []
+
+
+class CeleryWorker:
+    """`with CeleryWorker() as worker:` a real Celery worker (config.celery, prefork, `concurrency`
+    processes) with the bench settings, so on the bench's own Redis database; ready when entered,
+    stopped (warm shutdown) at the end."""
+
+    def __init__(self, concurrency: int = 1, log: str = "celery.log"):
+        self.concurrency = concurrency
+        self.process: subprocess.Popen | None = None
+        self.log = ROOT / "bench" / "results" / log
+
+    def __enter__(self):
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        command = [
+            str(BIN / "celery"),
+            "--app",
+            "config",
+            "worker",
+            "--pool",
+            "prefork",
+            "--concurrency",
+            str(self.concurrency),
+            "--without-gossip",
+            "--without-mingle",
+            "--hostname",
+            f"bench-{os.getpid()}@%h",
+            "--loglevel",
+            "INFO",
+        ]
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=bench_env(), stdout=self.log.open("w"), stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"celery exited ({self.process.returncode}): see {self.log}")
+            if " ready." in self.log.read_text(errors="replace"):
+                return self
+            time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"celery was not ready within 60 s: see {self.log}")
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def pids(self) -> list[int]:
+        """The worker's main process and its pool processes."""
+        if self.process is None or self.process.poll() is not None:
             return []
-        pids = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    status = (entry / "status").read_text()
-                except OSError:
-                    continue
-                if f"\nPPid:\t{self.process.pid}\n" in status:
-                    pids.append(int(entry.name))
-        return sorted(pids)
+        return [self.process.pid, *children(self.process.pid)]
+
+
+def children(parent: int) -> list[int]:
+    """Processes whose parent is `parent` (from /proc)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            if f"\nPPid:\t{parent}\n" in status:
+                pids.append(int(entry.name))
+    return sorted(pids)
+
+
+def open_fds(pid: int) -> int | None:
+    """Open file descriptors of `pid` (entries of /proc/<pid>/fd)."""
+    try:
+        return len(os.listdir(f"/proc/{pid}/fd"))
+    except OSError:
+        return None
 
 
 def rss_kib(pid: int) -> int | None:

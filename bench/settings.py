@@ -21,6 +21,8 @@ ROOT_URLCONF = "bench.urls"
 DATABASES = {"default": {**DATABASES["default"], "NAME": BENCH_DATABASE_NAME, "CONN_MAX_AGE": 600}}
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:63799/6")
 CELERY_BROKER_URL = REDIS_URL
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# In memory by default; the soak's long-lived processes use the dummy backend (BENCH_EMAIL_BACKEND),
+# since locmem keeps every message for the life of the process and would look like a leak.
+EMAIL_BACKEND = os.environ.get("BENCH_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 WHITENOISE_AUTOREFRESH = False
 LOGGING = {**LOGGING, "root": {**LOGGING["root"], "level": "WARNING"}}

@@ -7,8 +7,8 @@
 - Data: `manage.py generate_scale_data --referrals N` when the project has it, else `fallback_data`
   (a few partnerships with N referrals, for developing the harness).
 - `bench_world()`: the bench's own partnerships (slugs `bench-load` for W2/W3, `bench-export` for
-  W6), its users, API tokens and sessions, made idempotently; rows the workloads wrote last time
-  are removed first.
+  W6; `bench-soak` is the soak's, bench/soak.py), its users, API tokens and sessions, made
+  idempotently; rows the workloads wrote last time are removed first.
 """
 
 import os
@@ -24,7 +24,7 @@ from psycopg import sql
 NAME = os.environ.get("BENCH_DATABASE_NAME", "cyp_bench")
 SERVER = os.environ.get("BENCH_DATABASE_SERVER", "postgresql://cyp@127.0.0.1:54329")
 BENCH_DOMAIN = "bench.invalid"
-BENCH_SLUGS = ("bench-load", "bench-export")
+BENCH_SLUGS = ("bench-load", "bench-export", "bench-soak")
 
 
 def _admin():

@@ -240,6 +240,11 @@ def refresh(partnership_ids=None, *, today=None) -> Refreshed:
     return Refreshed(len(ids), months, opened, time.monotonic() - started)
 
 
+def is_fresh(partnership_id: int) -> bool:
+    """Refreshed since its last change: its state row exists and is not stale."""
+    return RollupState.objects.filter(pk=partnership_id, stale_since__isnull=True).exists()
+
+
 def stale_partnership_ids() -> list[int]:
     return list(RollupState.objects.filter(stale_since__isnull=False).order_by("pk").values_list("pk", flat=True))
 

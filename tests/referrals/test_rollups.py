@@ -346,6 +346,26 @@ def test_a_transition_marks_the_partnership_stale_and_queues_a_refresh(queued, d
     assert ReferralOpen.objects.get(partnership=world.partnership, school__isnull=True).referrals == 1
 
 
+def test_a_queued_refresh_already_covered_does_nothing(queued, django_capture_on_commit_callbacks):
+    """Each change queues a refresh; once one has run, the others queued before it are no-ops (a
+    burst of changes is one rebuild), and the next change is refreshed again."""
+    world = make_world()
+    referral = draft(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        act(world, referral, "submit")
+    with django_capture_on_commit_callbacks(execute=True):
+        act(world, referral, "claim")
+    assert len(queued) == 2
+    assert refresh_referral_rollups(**queued[0]) == 1
+    refreshed = RollupState.objects.get(partnership=world.partnership).refreshed_at
+    assert refresh_referral_rollups(**queued[1]) == 0
+    assert RollupState.objects.get(partnership=world.partnership).refreshed_at == refreshed
+    with django_capture_on_commit_callbacks(execute=True):
+        act(world, referral, "release")
+    assert refresh_referral_rollups(**queued[2]) == 1
+    assert RollupState.objects.get(partnership=world.partnership).refreshed_at > refreshed
+
+
 def test_every_transition_marks_stale(queued, django_capture_on_commit_callbacks):
     world = make_world()
     referral = draft(world)
