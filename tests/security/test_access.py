@@ -110,17 +110,21 @@ def _leaks(response) -> list[str]:
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     """The cast and a signed-in session per role, in a transaction rolled back after the module."""
+    outer = transaction.atomic()
     with django_db_blocker.unblock():
-        outer = transaction.atomic()
         outer.__enter__()
-        cast = make_cast()
-        sessions = {}
-        for who in ROLES:
-            if who == "anonymous":
-                continue
-            client = Client()
-            sign_in(client, cast.user(who))
-            sessions[who] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        try:
+            cast = make_cast()
+            sessions = {}
+            for who in ROLES:
+                if who != "anonymous":
+                    client = Client()
+                    sign_in(client, cast.user(who))
+                    sessions[who] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
     yield cast, sessions
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
