@@ -17,10 +17,10 @@ Each URL is asked:
   never 403 or 200, except where a module says otherwise: its REFUSED_FIRST roles, refused (403)
   before any object is looked up because they lack the area's permission in P, get the same 403
   on P's address (it tells nothing about the object), and its FOREIGN names the rest (public
-  pages, emailed links). A page of P's object is asked with Q's object
-  under P's address (a foreign id); a page of the partnership itself is asked for Q; an API
-  operation with Q's object's id. Q's own members are not asked (P's object is their foreign one,
-  asked in the first part); a URL without an object has no foreign case.
+  pages, emailed links). A page of P's object is asked with Q's object under P's address (a
+  foreign id); a page of the partnership itself is asked for Q; an API operation with Q's
+  object's id. Q's own members are not asked (P's object is their foreign one, asked in the first
+  part); a URL without an object has no foreign case.
 - Responses to the roles in NO_CHILD_DETAILS, and every response about a foreign object, must not
   contain a child's name, date of birth (as the pages and the API print it) or NHS number (with or
   without spaces), downloads (CSV, XLSX) included.
