@@ -30,6 +30,7 @@ from ..services.partnerships import update_partnership_details
 logger = logging.getLogger(__name__)
 
 
+@require_GET
 def home(request):
     memberships = []
     for membership in request.user.active_memberships():
@@ -44,15 +45,18 @@ def home(request):
 
 
 @login_not_required
+@require_GET
 def accessibility(request):
     return render(request, "partnership/accessibility.jinja")
 
 
 @login_not_required
+@require_GET
 def privacy(request):
     return render(request, "partnership/privacy.jinja")
 
 
+@require_GET
 def partnership_list(request):
     if not request.user.has_permission(Permission.VIEW_PARTNERSHIP):
         raise PermissionDenied
@@ -79,6 +83,7 @@ SECTIONS = (
 )
 
 
+@require_GET
 def partnership_detail(request, slug):
     partnership = get_for_user_or_404(Partnership, request.user, Permission.VIEW_PARTNERSHIP, slug=slug)
     members = PartnershipOrganisation.objects.for_user(request.user, Permission.VIEW_PARTNERSHIP).filter(
@@ -120,10 +125,12 @@ def partnership_edit(request, slug):
     return render(request, "partnership/partnership_form.jinja", {"partnership": partnership, "form": form})
 
 
+@require_GET
 def not_offered(request, *args, **kwargs):
     raise Http404
 
 
+@require_GET
 def account(request):
     return render(request, "partnership/account.jinja", {"memberships": request.user.active_memberships()})
 

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ..forms.members import ConfirmForm, LeadFilterForm, LeadForm, LinkReplacementForm, ReplaceLeadForm
 from ..models import LeadContact, PartnershipOrganisation
@@ -16,6 +16,7 @@ from ..services import leads as service
 from .common import PAGE_SIZE, paginate, partnership_for, scoped
 
 
+@require_GET
 def lead_list(request, slug):
     partnership = partnership_for(request, slug, Permission.MANAGE_PARTNERSHIP)
     filters = LeadFilterForm(request.GET or None)

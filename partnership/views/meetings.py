@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ..forms.meetings import ActionForm, AgendaForm, AttendanceForm, DecisionForm, MinutesForm, ScheduleForm
 from ..forms.mous import ConfirmForm
@@ -32,6 +32,7 @@ def _detail(meeting: Meeting):
     return redirect("meeting_detail", slug=meeting.group.partnership.slug, pk=meeting.pk)
 
 
+@require_GET
 def meeting_list(request, slug):
     partnership = partnership_for(request, slug)
     groups = scoped(Group, request, partnership).filter(is_active=True).order_by("kind", "name")
@@ -99,6 +100,7 @@ def _list_url(slug: str, group: Group) -> str:
     return reverse("meeting_list", args=[slug]) + "?" + urlencode({"group": group.pk})
 
 
+@require_GET
 def meeting_detail(request, slug, pk):
     partnership = partnership_for(request, slug)
     meeting = _meeting(request, partnership, pk)

@@ -6,7 +6,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ..forms.members import (
     ApplicationForm,
@@ -27,6 +27,7 @@ from .common import can, paginate, partnership_for, scoped, scoped_or_404
 Status = PartnershipOrganisation.Status
 
 
+@require_GET
 def member_list(request, slug):
     partnership = partnership_for(request, slug)
     can_manage = can(request.user, partnership, Permission.MANAGE_PARTNERSHIP)
@@ -123,6 +124,7 @@ def _memberships_by_organisation(request, partnership, organisations) -> dict:
     return {row.organisation_id: row for row in rows}
 
 
+@require_GET
 def member_detail(request, slug, pk):
     partnership = partnership_for(request, slug)
     member = get_object_or_404(

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ..forms.mous import ConfirmForm, MouForm, MouPartyForm, SignForm
 from ..models import Mou, MouParty
@@ -27,6 +27,7 @@ def _detail(mou: Mou):
     return redirect("mou_detail", slug=mou.partnership.slug, pk=mou.pk)
 
 
+@require_GET
 def mou_list(request, slug):
     partnership = partnership_for(request, slug)
     mous = scoped(Mou, request, partnership).order_by("title", "-version")
@@ -57,6 +58,7 @@ def mou_create(request, slug):
     return render(request, "governance/mous/mou_form.jinja", {"partnership": partnership, "form": form, "mou": None})
 
 
+@require_GET
 def mou_detail(request, slug, pk):
     partnership = partnership_for(request, slug)
     mou = _mou(request, partnership, pk)

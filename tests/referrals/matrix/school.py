@@ -15,12 +15,17 @@ PARTNERSHIP_PAGE = {
     "duty_lead": 403,
     "foreign_duty": 404,
     "mhst": 403,
-    "area_lead": 403,
+    "lead": 403,
+    "reader": 403,
+    "outsider": 404,
     "commissioner": 403,
     "anonymous": SIGN_IN,
 }
 REFERRAL_PAGE = {**PARTNERSHIP_PAGE, "school_b": 404}
 REDIRECT = {**REFERRAL_PAGE, "school_a": 302}
+
+# The school permissions are checked before the referral is looked up.
+REFUSED_FIRST = ("lead", "reader", "duty", "duty_lead", "mhst", "commissioner")
 
 MATRIX = {
     "referrals_school_list": ("get", PARTNERSHIP_PAGE),

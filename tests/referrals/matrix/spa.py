@@ -10,23 +10,36 @@ from referrals.models import NotAcceptedReason, RotaShift
 
 from . import SIGN_IN
 
-OTHERS = {"school_a": 403, "school_b": 403, "mhst": 403, "commissioner": 403, "foreign_duty": 404}
-EVERYONE = {
-    **dict.fromkeys(("school_a", "school_b", "duty", "duty_lead", "mhst", "area_lead", "commissioner"), 200),
+OTHERS = {
+    "school_a": 403,
+    "school_b": 403,
+    "mhst": 403,
+    "commissioner": 403,
+    "reader": 403,
     "foreign_duty": 404,
+    "outsider": 404,
+}
+EVERYONE = {
+    **dict.fromkeys(("school_a", "school_b", "duty", "duty_lead", "mhst", "lead", "reader", "commissioner"), 200),
+    "foreign_duty": 404,
+    "outsider": 404,
     "anonymous": SIGN_IN,
 }
-EDIT = {**OTHERS, "duty": 403, "duty_lead": 200, "area_lead": 200, "anonymous": SIGN_IN}
-EDIT_REDIRECT = {**EDIT, "duty_lead": 302, "area_lead": 302}
+EDIT = {**OTHERS, "duty": 403, "duty_lead": 200, "lead": 200, "anonymous": SIGN_IN}
+EDIT_REDIRECT = {**EDIT, "duty_lead": 302, "lead": 302}
 READ = {**EDIT, "duty": 200}
+
+# The SPA's settings and rota need LEAD_DUTY_TEAM or MANAGE_PARTNERSHIP, checked before any reason
+# or shift is looked up.
+REFUSED_FIRST = ("reader", "school_a", "school_b", "duty", "mhst", "commissioner")
 
 MATRIX = {
     "referrals_home": ("get", EVERYONE),
     # the partnership already has an SPA: the area lead is sent to its settings
-    "referrals_spa_setup": ("get", {**OTHERS, "duty": 403, "duty_lead": 403, "area_lead": 302, "anonymous": SIGN_IN}),
+    "referrals_spa_setup": ("get", {**OTHERS, "duty": 403, "duty_lead": 403, "lead": 302, "anonymous": SIGN_IN}),
     "referrals_spa_setup:post": (
         "post",
-        {**OTHERS, "duty": 403, "duty_lead": 403, "area_lead": 302, "anonymous": SIGN_IN},
+        {**OTHERS, "duty": 403, "duty_lead": 403, "lead": 302, "anonymous": SIGN_IN},
     ),
     "referrals_spa_edit": ("get", EDIT),
     "referrals_spa_edit:post": ("post", EDIT),

@@ -15,11 +15,13 @@ QUEUE = {
     "duty_lead": 200,
     "foreign_duty": 404,
     "mhst": 403,
-    "area_lead": 403,
+    "lead": 403,
+    "reader": 403,
+    "outsider": 404,
     "commissioner": 403,
     "anonymous": SIGN_IN,
 }
-ONE = {**QUEUE, "school_a": 404, "school_b": 404, "mhst": 404, "area_lead": 404, "commissioner": 404}
+ONE = {**QUEUE, "school_a": 404, "school_b": 404, "mhst": 404, "lead": 404, "reader": 404, "commissioner": 404}
 LEAD_ONLY = {**ONE, "duty": 403}
 
 MATRIX = {

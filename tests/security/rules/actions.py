@@ -8,9 +8,11 @@ not own.
 from partnership.models import Membership, Risk
 
 from ...governance.factories import ActionFactory, RiskFactory
-from . import SIGN_IN
+from . import NOT_MANAGERS, SIGN_IN
 
 READ = {"lead": 200, "reader": 200, "outsider": 404, "anonymous": SIGN_IN}
+# the other members of P see the reader's action but may not update it
+OWNER = {**READ, **dict.fromkeys(("school_a", "school_b", "duty", "duty_lead", "mhst", "commissioner"), 403)}
 WRITE_PAGE = {"lead": 200, "reader": 403, "outsider": 404, "anonymous": SIGN_IN}
 
 RULES = {
@@ -22,8 +24,8 @@ RULES = {
     "action_edit": ("get", WRITE_PAGE),
     "action_edit:post": ("post", WRITE_PAGE),
     # the reader owns the action: they may update its progress
-    "action_update": ("get", READ),
-    "action_update:post": ("post", READ),
+    "action_update": ("get", OWNER),
+    "action_update:post": ("post", OWNER),
     "risk_list": ("get", READ),
     "risk_detail": ("get", READ),
     "risk_create": ("get", WRITE_PAGE),
@@ -36,7 +38,18 @@ RULES = {
     "risk_action_add": ("get", WRITE_PAGE),
     "risk_action_add:post": ("post", WRITE_PAGE),
 }
+# Changes need MANAGE_PARTNERSHIP, checked on the partnership before any object is looked up.
+REFUSED_FIRST = NOT_MANAGERS
 PUBLIC = set()
+
+# Updating an action looks the action up first (its owner may): a foreign one is a 404.
+FOREIGN = {
+    rule: dict.fromkeys(NOT_MANAGERS, 404)
+    for rule in (
+        "action_update",
+        "action_update:post",
+    )
+}
 
 ACTION_URLS = {"action_detail", "action_edit", "action_update"}
 RISK_URLS = {"risk_detail", "risk_edit", "risk_keep", "risk_remove", "risk_action_add"}

@@ -6,7 +6,11 @@ another partnership may upload, but only for partnerships they run: the empty po
 (tests/cascade/test_imports_api.py)."""
 
 RULES = {
-    "api_cascade_import:post": ("post", {"lead": 400, "reader": 403, "outsider": 400, "anonymous": 401}),
+    # the other partnership's duty clinician does not run workshops anywhere: 403
+    "api_cascade_import:post": (
+        "post",
+        {"lead": 400, "reader": 403, "outsider": 400, "foreign_duty": 403, "anonymous": 401},
+    ),
 }
 PUBLIC = set()
 

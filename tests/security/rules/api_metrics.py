@@ -9,6 +9,10 @@ from partnership import registry
 from partnership.figures import PanelFigures
 from partnership.roles import Permission, Role
 
+# As the dashboards (dashboard.py): the duty lead and the commissioner read them, the other
+# partnership's duty clinician reads none anywhere.
+DEFAULTS = {"duty_lead": "lead", "commissioner": "lead", "foreign_duty": 403}
+
 RULES = {
     "api_metrics": ("get", {"lead": 200, "reader": 403, "outsider": 200, "anonymous": 401}),
     "api_metrics_panel": ("get", {"lead": 200, "reader": 403, "outsider": 200, "anonymous": 401}),

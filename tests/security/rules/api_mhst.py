@@ -9,6 +9,22 @@ for the whole cast. What the MHST roles get is in tests/api/test_mhst_api_access
 
 from ...factories import OrganisationFactory, PartnershipOrganisationFactory
 from ...mhst.factories import approved, make_team
+from . import NOT_APPROVERS
+
+# The other members of P read teams and approved allocations (as the reader); readiness is for those
+# who approve allocations (403 for the others, and for the other partnership's duty clinician); the
+# activity summary for dashboard readers (the duty lead, the commissioner) and MHST staff; recording
+# activity for MHST staff (the practitioner: an empty body is a 400).
+SUMMARY = {
+    "lead": 200,
+    "reader": 403,
+    "outsider": 200,
+    "duty_lead": 200,
+    "commissioner": 200,
+    "mhst": 200,
+    "foreign_duty": 403,
+    "anonymous": 401,
+}
 
 LIST = {"lead": 200, "reader": 200, "outsider": 200, "anonymous": 401}
 DETAIL = {"lead": 200, "reader": 200, "outsider": 404, "anonymous": 401}
@@ -18,9 +34,9 @@ RULES = {
     "api_mhst_team": ("get", DETAIL),
     "api_mhst_allocations": ("get", LIST),
     "api_mhst_allocation": ("get", DETAIL),
-    "api_mhst_readiness": ("get", LIST),
-    "api_mhst_activity_summary": ("get", {"lead": 200, "reader": 403, "outsider": 200, "anonymous": 401}),
-    "api_mhst_activity:post": ("post", {"lead": 403, "reader": 403, "outsider": 403, "anonymous": 401}),
+    "api_mhst_readiness": ("get", {**LIST, **dict.fromkeys(NOT_APPROVERS, 403), "foreign_duty": 403}),
+    "api_mhst_activity_summary": ("get", SUMMARY),
+    "api_mhst_activity:post": ("post", {"lead": 403, "reader": 403, "outsider": 403, "mhst": 400, "anonymous": 401}),
 }
 PUBLIC = set()
 

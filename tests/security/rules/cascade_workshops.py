@@ -7,7 +7,14 @@ target mix need MANAGE_PARTNERSHIP (area lead only). The reader (a steering memb
 from cascade.models import Workshop
 
 from ...cascade.factories import ScoringTableFactory, WorkshopAttendanceFactory, WorkshopFactory
-from . import SIGN_IN
+from . import NO_CASCADE, SIGN_IN
+
+# The commissioner reads CASCADE results as the steering member does; school staff, the duty team and
+# the MHST hold none of CASCADE's permissions: 403, before any workshop is looked up.
+DEFAULTS = {**dict.fromkeys(NO_CASCADE, 403), "commissioner": "reader"}
+# Writes need RUN_CASCADE_WORKSHOPS, checked before the object is looked up (the reader and the
+# commissioner only read).
+REFUSED_FIRST = ("reader", "commissioner", *NO_CASCADE)
 
 READ = {"lead": 200, "reader": 200, "outsider": 404, "anonymous": SIGN_IN}
 WRITE_PAGE = {"lead": 200, "reader": 403, "outsider": 404, "anonymous": SIGN_IN}

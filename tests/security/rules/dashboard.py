@@ -22,12 +22,25 @@ _PANEL = next((p.key for p in registry.dashboard_panels() if p.permission == Per
 PANEL = _PANEL or "no-such-panel"
 FOUND = 200 if _PANEL else 404
 
+# VIEW_DASHBOARDS is held by the lead, the duty lead and the commissioner; EXPORT_AGGREGATES by the
+# lead and the commissioner. The other members of P answer as the reader (no dashboards: 403); the
+# other partnership's duty clinician reads no dashboard anywhere (403; but a partnership's dashboard
+# looks the partnership up first: 404).
+DEFAULTS = {"duty_lead": "lead", "commissioner": "lead", "foreign_duty": 403}
+NO_EXPORT = {"duty_lead": 403}  # the duty lead reads dashboards but downloads no aggregates
+
 RULES = {
     "dashboard_home": ("get", {"lead": 302, "reader": 403, "outsider": 302, "anonymous": SIGN_IN}),
-    "dashboard": ("get", {"lead": 200, "reader": 403, "outsider": 404, "anonymous": SIGN_IN}),
-    "dashboard_panel_export": ("get", {"lead": FOUND, "reader": 403, "outsider": 404, "anonymous": SIGN_IN}),
+    "dashboard": ("get", {"lead": 200, "reader": 403, "outsider": 404, "foreign_duty": 404, "anonymous": SIGN_IN}),
+    "dashboard_panel_export": (
+        "get",
+        {"lead": FOUND, "reader": 403, "outsider": 404, "foreign_duty": 404, "anonymous": SIGN_IN, **NO_EXPORT},
+    ),
     "dashboard_area": ("get", {"lead": 200, "reader": 403, "outsider": 200, "anonymous": SIGN_IN}),
-    "dashboard_area_export": ("get", {"lead": FOUND, "reader": 403, "outsider": FOUND, "anonymous": SIGN_IN}),
+    "dashboard_area_export": (
+        "get",
+        {"lead": FOUND, "reader": 403, "outsider": FOUND, "anonymous": SIGN_IN, **NO_EXPORT},
+    ),
 }
 
 

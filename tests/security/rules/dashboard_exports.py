@@ -14,11 +14,20 @@ from .. import rules
 SIGN_IN = rules.SIGN_IN
 OWN = {"lead": 200, "reader": 404, "outsider": 404, "anonymous": SIGN_IN}
 
+# A board pack needs VIEW_DASHBOARDS and EXPORT_AGGREGATES: the commissioner asks as the lead does,
+# the duty lead (no downloads) and the others of P are refused as the reader; the other
+# partnership's duty clinician reads no dashboard anywhere (403; on our partnership's pack 404, as the
+# partnership is looked up first). A job is its requester's only.
+DEFAULTS = {"commissioner": "lead", "foreign_duty": 403}
+
 RULES = {
-    "dashboard_board_pack:post": ("post", {"lead": 302, "reader": 403, "outsider": 404, "anonymous": SIGN_IN}),
+    "dashboard_board_pack:post": (
+        "post",
+        {"lead": 302, "reader": 403, "outsider": 404, "foreign_duty": 404, "anonymous": SIGN_IN},
+    ),
     "dashboard_area_board_pack:post": ("post", {"lead": 302, "reader": 403, "outsider": 302, "anonymous": SIGN_IN}),
-    "export_job": ("get", OWN),
-    "export_job_download": ("get", OWN),
+    "export_job": ("get", {**OWN, "commissioner": 404, "foreign_duty": 404}),
+    "export_job_download": ("get", {**OWN, "commissioner": 404, "foreign_duty": 404}),
 }
 PUBLIC = set()
 

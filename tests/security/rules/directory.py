@@ -3,7 +3,7 @@
 from partnership.models import FundingStream, SustainabilityPlan
 
 from ...governance.factories import DirectoryServiceFactory
-from . import SIGN_IN
+from . import NOT_MANAGERS, SIGN_IN
 
 READ = {"lead": 200, "reader": 200, "outsider": 404, "anonymous": SIGN_IN}
 WRITE_PAGE = {"lead": 200, "reader": 403, "outsider": 404, "anonymous": SIGN_IN}
@@ -34,6 +34,8 @@ RULES = {
     "funding_stream_remove": ("get", WRITE_PAGE),
     "funding_stream_remove:post": ("post", WRITE_ACTS),
 }
+# Changes need MANAGE_PARTNERSHIP, checked on the partnership before any object is looked up.
+REFUSED_FIRST = NOT_MANAGERS
 PUBLIC = set()
 
 # Every field of the plan is optional, so the default body is a valid (empty) plan.

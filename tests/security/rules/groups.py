@@ -3,7 +3,8 @@
 from partnership.models import TermsOfReference
 
 from ...governance.factories import GroupFactory, GroupMemberFactory, TermsOfReferenceFactory
-from . import SIGN_IN
+from ..cast import MEMBERS_OF_P
+from . import NOT_MANAGERS, SIGN_IN
 
 READ = {"lead": 200, "reader": 200, "outsider": 404, "anonymous": SIGN_IN}
 WRITE = {"lead": 200, "reader": 403, "outsider": 404, "anonymous": SIGN_IN}
@@ -38,7 +39,11 @@ RULES = {
     "public_terms": ("get", OPEN),
 }
 
+# Changes need MANAGE_PARTNERSHIP, checked on the partnership before any object is looked up.
+REFUSED_FIRST = NOT_MANAGERS
 PUBLIC = {"public_partnership", "public_terms"}
+# Another partnership's public page is public too.
+FOREIGN = {"public_partnership": dict.fromkeys(MEMBERS_OF_P, 200)}
 
 TERMS_STATUS = {
     "terms_detail": TermsOfReference.Status.PUBLISHED,

@@ -21,7 +21,7 @@ from ...governance.factories import (
     MouPartyFactory,
     TermsOfReferenceFactory,
 )
-from . import SIGN_IN
+from . import NOT_MANAGERS, SIGN_IN
 
 READ = {"lead": 200, "reader": 200, "outsider": 404, "anonymous": SIGN_IN}
 WRITE_PAGE = {"lead": 200, "reader": 403, "outsider": 404, "anonymous": SIGN_IN}
@@ -64,7 +64,18 @@ RULES = {
     "meeting_action_add": ("get", WRITE_PAGE),
     "meeting_action_add:post": ("post", WRITE_INVALID),
 }
+# Changes need MANAGE_PARTNERSHIP, checked on the partnership before any object is looked up.
+REFUSED_FIRST = NOT_MANAGERS
 PUBLIC = set()
+
+# Signing looks the party up first (its signatory may): a foreign one is a 404.
+FOREIGN = {
+    rule: dict.fromkeys(NOT_MANAGERS, 404)
+    for rule in (
+        "mou_sign",
+        "mou_sign:post",
+    )
+}
 
 DATA = {"mou_sign:post": {"confirm": "on"}}
 

@@ -5,7 +5,8 @@ from partnership.services import leads as lead_service
 
 from ...factories import OrganisationFactory
 from ...governance.factories import LeadContactFactory
-from . import SIGN_IN
+from ..cast import MEMBERS_OF_P
+from . import NOT_MANAGERS, SIGN_IN
 
 READ = {"lead": 200, "reader": 200, "outsider": 404, "anonymous": SIGN_IN}
 MANAGE = {"lead": 200, "reader": 403, "outsider": 404, "anonymous": SIGN_IN}
@@ -38,7 +39,17 @@ RULES = {
     "lead_confirm": ("get", LINK),
     "lead_confirm:post": ("post", LINK),  # a replacement with no name: re-shown
 }
+# Changes need MANAGE_PARTNERSHIP, checked on the partnership before any object is looked up.
+REFUSED_FIRST = NOT_MANAGERS
 PUBLIC = {"lead_confirm", "lead_confirm:post"}
+
+# Lead contacts are looked up first (a member's own staff may keep them): a foreign one is a 404.
+LOOKED_UP_FIRST = {"lead_add", "lead_confirm_signed_in", "lead_replace"}
+FOREIGN = {
+    **{rule: dict.fromkeys(NOT_MANAGERS, 404) for rule in RULES if rule.split(":")[0] in LOOKED_UP_FIRST},
+    # The signed token is the credential, whichever partnership it is for.
+    **{rule: dict.fromkeys(MEMBERS_OF_P, 200) for rule in PUBLIC},
+}
 
 DATA = {
     "member_approve:post": {},

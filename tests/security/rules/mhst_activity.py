@@ -13,6 +13,12 @@ from . import SIGN_IN
 
 REFUSED = {"lead": 403, "reader": 403, "outsider": 404, "anonymous": SIGN_IN}
 
+# The MHST practitioner works in another team: this team's pages are a 404 to them (another
+# organisation's); every other member of P is refused as the reader.
+DEFAULTS = {"mhst": 404}
+# RECORD_MHST_ACTIVITY is checked before the team or activity is looked up
+REFUSED_FIRST = ("lead", "reader", "school_a", "school_b", "duty", "duty_lead", "commissioner")
+
 RULES = {
     "mhst_activity": ("get", REFUSED),
     "mhst_activity_export": ("get", REFUSED),

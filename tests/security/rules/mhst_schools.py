@@ -10,14 +10,20 @@ manager) is tested in tests/mhst/test_schools_access.py.
 
 from ...factories import OrganisationFactory, PartnershipOrganisationFactory
 from ...mhst.factories import approved, make_team
-from . import SIGN_IN
+from . import NOT_APPROVERS, SIGN_IN
 
+# A school's MHST page is for those who approve allocations, the school's own staff and the
+# allocated team's managers: 404 for the others (school A's staff and the MHST practitioner are
+# neither). Readiness across schools is for those who approve allocations: 403 for the others. None
+# of the matrix's roles leads the school or manages the team: those who cannot see the school get
+# 404 on changing its readiness, the reader (who can) 403.
 READ = {"lead": 200, "reader": 200, "outsider": 404, "anonymous": SIGN_IN}
-EDIT = {"lead": 403, "reader": 403, "outsider": 404, "anonymous": SIGN_IN}
+OVERVIEW = {**READ, **dict.fromkeys(NOT_APPROVERS, 403)}
+EDIT = {"lead": 403, "reader": 403, "outsider": 404, "anonymous": SIGN_IN, **dict.fromkeys(NOT_APPROVERS, 404)}
 
 RULES = {
-    "mhst_school": ("get", READ),
-    "mhst_readiness": ("get", READ),
+    "mhst_school": ("get", {**READ, **dict.fromkeys(NOT_APPROVERS, 404)}),
+    "mhst_readiness": ("get", OVERVIEW),
     "mhst_readiness_item": ("get", EDIT),
     "mhst_readiness_item:post": ("post", EDIT),
     "mhst_agreement_edit": ("get", EDIT),

@@ -12,7 +12,8 @@ import datetime
 from mhst.models import HolidayOffer, OfferItem
 
 from ...mhst.factories import add_practitioner, make_team
-from . import SIGN_IN
+from ..cast import MEMBERS_OF_P
+from . import NOT_MANAGERS, SIGN_IN
 
 READ = {"lead": 200, "reader": 200, "outsider": 404, "anonymous": SIGN_IN}
 EDIT = {"lead": 200, "reader": 403, "outsider": 404, "anonymous": SIGN_IN}
@@ -41,6 +42,19 @@ RULES = {
     "mhst_holiday_delete:post": ("post", MANAGERS_ONLY),
 }
 PUBLIC = set()
+
+# Changing a team looks it up first (its managers may): a foreign one is a 404.
+FOREIGN = {
+    rule: dict.fromkeys(NOT_MANAGERS, 404)
+    for rule in (
+        "mhst_team_edit",
+        "mhst_team_edit:post",
+    )
+}
+
+# A team's offer, practitioners and holidays are its own managers': MANAGE_MHST is checked before the
+# team is looked up; so is MANAGE_PARTNERSHIP for changing a team.
+REFUSED_FIRST = MEMBERS_OF_P
 
 NAMES = {rule.split(":")[0] for rule in RULES}
 
