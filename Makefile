@@ -14,6 +14,7 @@ help:
 	@echo "make run    - set up and serve http://127.0.0.1:$(PORT) with a Celery worker and beat"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make bench  - run the performance benchmarks"
+	@echo "make soak   - 30-minute load and soak against the cyp_bench data (not part of make test)"
 	@echo "make fuzz   - fuzz every API operation as every role, long run (FUZZ_EXAMPLES, default 100)"
 	@echo "make audit  - dependency audit: pip-audit and npm audit, failing on a known vulnerability"
 	@echo "make stop   - stop the project-local PostgreSQL and Redis"
@@ -69,6 +70,11 @@ ifdef SCALE
 else
 	$(BIN)/python bench/run.py
 endif
+
+# make soak: issue 8's load and soak (bench/soak.py; bench/README.md "Soak"): the mixed users at the peak
+# national rate for SOAK_MINUTES (default 30) against cyp_bench (make bench SCALE=1000000 makes it).
+soak: migrate
+	$(BIN)/python bench/soak.py --minutes $(or $(SOAK_MINUTES),30)
 
 # make fuzz: the schemathesis run of `make test` (tests/api/test_fuzz.py) with many more examples.
 fuzz: setup
