@@ -20,6 +20,7 @@ from .models import (
     Mou,
     Organisation,
     OrganisationLink,
+    OutboxMessage,
     Partnership,
     PartnershipOrganisation,
     Risk,
@@ -299,6 +300,48 @@ class TaskFailureAdmin(admin.ModelAdmin):
         self.message_user(request, f"{len(open_failures)} task failure(s) marked resolved.", messages.SUCCESS)
 
 
+class OutboxStatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("pending", "Not done"), ("done", "Done")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("pending", "done"):
+            return queryset.filter(done_at__isnull=self.value() == "pending")
+        return queryset
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """The outbox (partnership/outbox.py, ADR 0014), read-only: what is waiting for the broker or a
+    worker. A message holds a task name and an id, never a child's details."""
+
+    list_display = ["created_at", "task", "object_id", "attempts", "sent_at", "done_at"]
+    list_filter = [OutboxStatusFilter, "task"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def overdue_outbox_count() -> int:
+    """Messages still not done well after the relay should have delivered them (the broker or the
+    workers have been down for a while)."""
+    from .outbox import retry_after
+
+    cutoff = timezone.now() - 2 * retry_after()
+    return OutboxMessage.objects.filter(done_at__isnull=True, created_at__lt=cutoff).count()
+
+
 def open_task_failure_count() -> int:
     return TaskFailure.objects.filter(resolved_at__isnull=True).count()
 
@@ -318,6 +361,20 @@ def _index_with_task_failures(request, extra_context=None):
                     '{} background task failure{} not resolved. <a href="{}">See the task failures</a>.',
                     count,
                     " is" if count == 1 else "s are",
+                    url,
+                ),
+            )
+    if request.user.is_active and request.user.has_perm("partnership.view_outboxmessage"):
+        overdue = overdue_outbox_count()
+        if overdue:
+            url = reverse("admin:partnership_outboxmessage_changelist") + "?status=pending"
+            messages.warning(
+                request,
+                format_html(
+                    "{} background message{} waiting longer than expected: is the broker or the worker down? "
+                    '<a href="{}">See the outbox</a>.',
+                    overdue,
+                    " is" if overdue == 1 else "s are",
                     url,
                 ),
             )

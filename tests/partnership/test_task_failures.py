@@ -114,3 +114,28 @@ def test_the_admin_index_says_nothing_when_all_failures_are_resolved(client, adm
     TaskFailure.objects.create(task="a.task", exception="ValueError", resolved_at=timezone.now())
     sign_in(client, admin_user)
     assert "background task failure" not in client.get(reverse("admin:index")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_admin_warns_of_outbox_messages_waiting_too_long_and_lists_them_read_only(client, admin_user, rf):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from partnership.models import OutboxMessage
+
+    OutboxMessage.objects.create(task="referrals.tasks.notify_message", object_id=1)  # just made: not late
+    late = OutboxMessage.objects.create(task="referrals.tasks.notify_message", object_id=2)
+    OutboxMessage.objects.filter(pk=late.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    sign_in(client, admin_user)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "1 background message is waiting longer than expected" in index
+    pending = client.get(reverse("admin:partnership_outboxmessage_changelist") + "?status=pending")
+    assert pending.status_code == 200 and "notify_message" in pending.content.decode()
+    model_admin = admin.site._registry[OutboxMessage]
+    request = rf.get("/")
+    request.user = admin_user
+    assert not model_admin.has_add_permission(request) and not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
+    OutboxMessage.objects.filter(pk=late.pk).update(done_at=timezone.now())
+    assert "waiting longer than expected" not in client.get(reverse("admin:index")).content.decode()
