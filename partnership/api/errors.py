@@ -59,6 +59,23 @@ def body_for(exc: exceptions.APIException) -> dict:
     return {"code": code, "message": message}
 
 
+def encodable(value):
+    """`value` with every string (keys too) encodable as UTF-8. An error may quote what was sent (a
+    key refused as unknown, DRF's `"x" is not a valid choice`), and JSON may carry a lone surrogate
+    ("\\ud800") that UTF-8 cannot: rendering it would fail (a 500), so it is shown escaped."""
+    if isinstance(value, str):
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "backslashreplace").decode()
+        return value
+    if isinstance(value, dict):
+        return {encodable(key): encodable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [encodable(item) for item in value]
+    return value
+
+
 def json_exception_handler(translate):
     """DRF's handler (status, WWW-Authenticate, rollback) with the JSON body, after `translate`."""
 
@@ -66,7 +83,7 @@ def json_exception_handler(translate):
         exc = translate(exc)
         response = drf_exception_handler(exc, context)
         if response is not None and isinstance(exc, exceptions.APIException):
-            response.data = body_for(exc)
+            response.data = encodable(body_for(exc))
         return response
 
     return handler
