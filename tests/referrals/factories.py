@@ -33,6 +33,12 @@ class World:
     service: object
 
 
+#: the child's date of birth is fixed for the whole test session, so that a run going past midnight
+#: still finds the same child's details (13 years and 40 days before the day the session started)
+_SESSION_DAY = timezone.localdate()
+BORN = _SESSION_DAY.replace(year=_SESSION_DAY.year - 13) - datetime.timedelta(days=40)
+
+
 def complete_fields(**overrides) -> dict:
     """Everything a school fills in, valid (fictional child)."""
     today = timezone.localdate()
@@ -41,7 +47,7 @@ def complete_fields(**overrides) -> dict:
         "child_first_name": "Zebedee",
         "child_last_name": "Quagmire",
         "nhs_number": "9434765919",
-        "date_of_birth": today.replace(year=today.year - 13) - datetime.timedelta(days=40),
+        "date_of_birth": BORN,
         "year_group": "Year 8",
         "postcode": "NS1 2AB",
         "situation": "Panic attacks in class most days for three weeks.",
