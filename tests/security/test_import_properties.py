@@ -19,7 +19,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cascade.models import Cohort, DomainScore, ScoringTable, Workshop
@@ -105,6 +105,45 @@ def files(header, good_rows):
     return st.one_of(st.binary(max_size=3000), mutated(header, good_rows))
 
 
+def hard_cases(header: list[str], good_row: list[str]) -> list[bytes]:
+    """Files every importer must survive, tried on every run (hypothesis may not draw them)."""
+
+    def with_cell(value):
+        return to_csv([header, [value, *good_row[1:]], good_row])
+
+    def with_last_cell(value):
+        return to_csv([header, [*good_row[:-1], value], good_row])
+
+    good = to_csv([header, good_row])
+    return [
+        b"",
+        b"\x00" * 10,
+        b"PK\x03\x04" + bytes(range(256)),
+        good.encode("utf-16"),
+        good.encode("utf-8-sig"),
+        ("\r\n\r\n" + good + "\n\n,,,\n").encode(),
+        to_csv([[h.upper() + " " for h in header], good_row]).encode(),
+        to_csv([header[::-1], good_row]).encode(),
+        with_cell("a\x00b").encode(),
+        with_last_cell("a\x00b").encode(),
+        with_last_cell("x" * 200_000).encode(),
+        with_last_cell("=cmd|' /C calc'!A0").encode("latin-1"),
+        with_cell('"unclosed').encode(),
+        with_last_cell("£ é").encode("latin-1"),
+    ]
+
+
+def with_examples(cases):
+    """Decorate a @given(data=...) property with `cases` as explicit examples."""
+
+    def decorate(test):
+        for case in cases:
+            test = example(data=case)(test)
+        return test
+
+    return decorate
+
+
 # --- CASCADE scores ---------------------------------------------------------------------------------
 
 
@@ -126,6 +165,7 @@ def test_cascade_any_file_gives_a_report_and_imports_all_or_nothing(db):
     assert partnership
 
     @SETTINGS
+    @with_examples(hard_cases(header, good[0]))
     @given(data=files(header, good))
     def run(data):
         before = cascade_counts()
@@ -150,6 +190,7 @@ def test_mhst_any_file_gives_a_report_and_imports_all_or_nothing(db):
     assert import_activity(world.team, world.manager, encode(to_csv([header, *good]), "utf-8")).imported
 
     @SETTINGS
+    @with_examples(hard_cases(header, good[0]))
     @given(data=files(header, good))
     def run(data):
         before = (Activity.objects.count(), AuditEvent.objects.count())
@@ -215,6 +256,7 @@ def test_gias_any_file_gives_a_report_and_writes_exactly_what_it_reports(db):
     good = [gias_row(900_001 + i) for i in range(3)]
 
     @SETTINGS
+    @with_examples(hard_cases(GIAS_HEADER, good[0]))
     @given(data=files(GIAS_HEADER, good))
     def run(data):
         before = gias_counts()
@@ -236,6 +278,7 @@ def test_gias_command_gives_a_report_or_a_clear_error_for_any_bytes(db, tmp_path
     path = tmp_path / "edubasealldata.csv"
 
     @settings(SETTINGS, max_examples=max(3, EXAMPLES // 3))
+    @with_examples(hard_cases(GIAS_HEADER, gias_row(900_101)))
     @given(data=files(GIAS_HEADER, [gias_row(900_101)]))
     def run(data):
         path.write_bytes(data)
