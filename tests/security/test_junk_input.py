@@ -224,3 +224,12 @@ def test_arbitrary_posts_to_the_mhst_pages_never_500(client):
 
 def test_arbitrary_posts_to_the_sign_in_page_never_500(client, cast):
     fuzz_page(client, reverse("account_login"))
+
+
+def test_a_nul_in_the_application_forms_search_is_an_error_not_a_500(client, cast):
+    """Regression: the application form's hidden search (q) went straight to the register search,
+    and PostgreSQL refused the NUL with a DataError (a 500)."""
+    sign_in(client, cast.lead)
+    response = client.post(reverse("member_apply", args=[cast.partnership.slug]), {"q": "Oak\x00", "note": "x"})
+    assert response.status_code == 200
+    assert "Null characters are not allowed" in response.content.decode()
