@@ -326,8 +326,20 @@ def _bad_row_lines(bad_rows: list[BadRow], limit: int) -> list[str]:
 
 
 def _rows(file: TextIO, required: Iterable[str], optional: Iterable[str] = ()):
-    """Yield (line number, {column: value}) for each record, reading only the columns named."""
+    """Yield (line number, {column: value}) for each record, reading only the columns named.
+
+    A file the csv module cannot read (a field over its size limit, say) is refused as a whole
+    (GiasFileError: reading happens before any write); a row holding a NUL character (which
+    PostgreSQL cannot store, and no CSV text file has) is a bad row.
+    """
     reader = csv.reader(file)
+    try:
+        yield from _records(reader, required, optional)
+    except csv.Error as exc:
+        raise GiasFileError(f"Line {reader.line_num + 1} cannot be read as CSV ({exc}).") from None
+
+
+def _records(reader, required: Iterable[str], optional: Iterable[str]):
     try:
         header = next(reader)
     except StopIteration:
@@ -347,6 +359,9 @@ def _rows(file: TextIO, required: Iterable[str], optional: Iterable[str] = ()):
             continue
         if len(record) != width:
             yield start, None, f"has {len(record)} fields where the header has {width}"
+            continue
+        if any("\x00" in record[i] for _, i in wanted):
+            yield start, None, "contains a NUL character: it is not text from a CSV file"
             continue
         yield start, {name: record[i].strip() for name, i in wanted}, ""
 

@@ -61,7 +61,7 @@ def search_register(query: str, *, limit: int = SEARCH_LIMIT):
     """
     query = (query or "").strip()
     numeric = query.isascii() and query.isdigit()
-    if len(query) < 2 and not numeric:
+    if (len(query) < 2 and not numeric) or "\x00" in query:  # PostgreSQL cannot compare with a NUL
         return Organisation.objects.none()
     condition = Q(name__icontains=query)
     if numeric and len(query) <= 9:
