@@ -77,8 +77,12 @@ soak: migrate
 	$(BIN)/python bench/soak.py --minutes $(or $(SOAK_MINUTES),30)
 
 # make fuzz: the schemathesis run of `make test` (tests/api/test_fuzz.py) with many more examples.
+# It also runs the form, serializer and importer property tests with many more examples.
 fuzz: setup
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} $(BIN)/pytest -p no:randomly tests/api/test_fuzz.py
+	SERIALIZER_EXAMPLES=1000 ROBUST_EXAMPLES=300 ROBUST_PAGE_EXAMPLES=20 $(BIN)/pytest -p no:randomly \
+	  tests/api/test_serializer_properties.py tests/security/test_form_properties.py \
+	  tests/security/test_import_properties.py tests/security/test_junk_input.py
 
 # make audit: pip-audit over uv.lock and npm audit over package-lock.json (scripts/audit.sh). It needs
 # the advisory services: exit 3 says an audit could not run, which is not a pass. CI runs it too.

@@ -13,7 +13,8 @@ class DetailErrorSerializer(serializers.Serializer):
 
 
 #: a 400 from a filter set: messages keyed by the query parameter they concern
-FILTER_ERRORS = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+#: (a raw schema: drf-spectacular cannot name a bare DictField, and warns)
+FILTER_ERRORS = {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}
 
 UNAUTHENTICATED = OpenApiResponse(
     DetailErrorSerializer, description="No credentials, or a token that is unknown, expired or revoked."
