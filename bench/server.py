@@ -28,7 +28,26 @@ def bench_env() -> dict:
     return {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT)}
 
 
-class Server:
+class _Managed:
+    """A child process stopped with SIGTERM, then SIGKILL after `stop_seconds`; a context manager."""
+
+    process: subprocess.Popen | None = None
+    stop_seconds = 30
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=self.stop_seconds)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+class Server(_Managed):
     """`with Server() as server:` gunicorn (config.wsgi) on 127.0.0.1:<free port>, ready when entered."""
 
     def __init__(self, workers: int = WORKERS, threads: int = THREADS, log: str = "gunicorn.log"):
@@ -74,27 +93,17 @@ class Server:
         self.stop()
         raise RuntimeError(f"gunicorn did not answer /healthz within 60 s: see {self.log}")
 
-    def __exit__(self, *exc):
-        self.stop()
-
-    def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
     def worker_pids(self) -> list[int]:
         """The gunicorn workers: children of the master."""
         return children(self.process.pid) if self.process is not None else []
 
 
-class CeleryWorker:
+class CeleryWorker(_Managed):
     """`with CeleryWorker() as worker:` a real Celery worker (config.celery, prefork, `concurrency`
     processes) with the bench settings, so on the bench's own Redis database; ready when entered,
     stopped (warm shutdown) at the end."""
+
+    stop_seconds = 60
 
     def __init__(self, concurrency: int = 1, log: str = "celery.log"):
         self.concurrency = concurrency
@@ -131,18 +140,6 @@ class CeleryWorker:
             time.sleep(0.3)
         self.stop()
         raise RuntimeError(f"celery was not ready within 60 s: see {self.log}")
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
     def pids(self) -> list[int]:
         """The worker's main process and its pool processes."""

@@ -184,6 +184,7 @@ def soak_world() -> dict:
         _session,
         _template,
         _token,
+        busiest_spa_and_clinician,
         clone_referrals,
         complete_referral,
         delete_referrals,
@@ -193,7 +194,7 @@ def soak_world() -> dict:
     from cascade.services.workshops import add_table, create_cohort, create_workshop
     from partnership.models import Membership, Organisation, PartnershipOrganisation, User
     from partnership.roles import Role
-    from referrals.models import NotAcceptedReason, SinglePointOfAccess
+    from referrals.models import NotAcceptedReason
 
     AuthToken.objects.filter(user__email__startswith="bench-soak-", user__email__endswith=f"@{BENCH_DOMAIN}").delete()
     partnership, spa, first_school = _partnership_with_spa(SOAK_SLUG, "Bench soak")
@@ -208,34 +209,23 @@ def soak_world() -> dict:
             partnership=partnership, organisation=school, defaults={"status": "active"}
         )
         schools.append(school)
-    referrers = [
-        _member(
-            _person(f"bench-soak-referrer-{i}@{BENCH_DOMAIN}", f"Soak referrer {i}", totp=True),
-            partnership,
-            school,
-            Role.SCHOOL_STAFF,
-        )
-        for i, school in enumerate(schools, 1)
-    ]
-    clinicians = [
-        _member(
-            _person(f"bench-soak-clinician-{i}@{BENCH_DOMAIN}", f"Soak clinician {i}", totp=True),
-            partnership,
-            spa.provider,
-            Role.DUTY_CLINICIAN,
-        )
-        for i in range(1, CLINICIANS + 1)
-    ]
+
+    def people(kind: str, label: str, organisations: list, role) -> list:
+        """One member of `role` for each organisation given (bench-soak-<kind>-<n>)."""
+        return [
+            _member(
+                _person(f"bench-soak-{kind}-{i}@{BENCH_DOMAIN}", f"Soak {label} {i}", totp=True),
+                partnership,
+                organisation,
+                role,
+            )
+            for i, organisation in enumerate(organisations, 1)
+        ]
+
+    referrers = people("referrer", "referrer", schools, Role.SCHOOL_STAFF)
+    clinicians = people("clinician", "clinician", [spa.provider] * CLINICIANS, Role.DUTY_CLINICIAN)
     council, _ = Organisation.objects.get_or_create(name="Bench soak council", defaults={"kind": "local_authority"})
-    leads = [
-        _member(
-            _person(f"bench-soak-lead-{i}@{BENCH_DOMAIN}", f"Soak area lead {i}", totp=True),
-            partnership,
-            council,
-            Role.AREA_LEAD,
-        )
-        for i in range(1, AREA_LEADS + 1)
-    ]
+    leads = people("lead", "area lead", [council] * AREA_LEADS, Role.AREA_LEAD)
 
     # CASCADE: one open round-1 workshop per area lead, with its tables
     framework = current_framework()
@@ -271,19 +261,8 @@ def soak_world() -> dict:
     reason = NotAcceptedReason.objects.filter(spa=spa).order_by("position").first()
 
     # national reads: W1's SPA and clinician, W4's commissioner
-    national_spa = (
-        SinglePointOfAccess.objects.exclude(partnership__slug__in=BENCH_SLUGS)
-        .annotate(n=Count("referrals"))
-        .order_by("-n", "pk")
-        .first()
-    )
-    if national_spa is None:
-        raise SystemExit("soak: cyp_bench has no generated data: run `make bench SCALE=1000000` first")
-    national = _member(
-        _person(f"bench-queue-clinician@{BENCH_DOMAIN}", "Bench queue clinician", totp=True),
-        national_spa.partnership,
-        national_spa.provider,
-        Role.DUTY_CLINICIAN,
+    _, national = busiest_spa_and_clinician(
+        "soak: cyp_bench has no generated data: run `make bench SCALE=1000000` first"
     )
     best = (
         Membership.objects.filter(roles__contains=[Role.COMMISSIONER.value], is_active=True)

@@ -115,6 +115,31 @@ def _member(user, partnership, organisation, *roles):
     return user
 
 
+def busiest_spa_and_clinician(missing: str):
+    """W1's SPA (the generated one with the most referrals) and the bench's duty clinician of it;
+    `missing` is the message to stop with when there is no generated data."""
+    from django.db.models import Count
+
+    from partnership.roles import Role
+    from referrals.models import SinglePointOfAccess
+
+    spa = (
+        SinglePointOfAccess.objects.exclude(partnership__slug__in=BENCH_SLUGS)
+        .annotate(n=Count("referrals"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    if spa is None:
+        raise SystemExit(missing)
+    clinician = _member(
+        _person(f"bench-queue-clinician@{BENCH_DOMAIN}", "Bench queue clinician", totp=True),
+        spa.partnership,
+        spa.provider,
+        Role.DUTY_CLINICIAN,
+    )
+    return spa, clinician
+
+
 def _partnership_with_spa(slug: str, name: str):
     from partnership.models import Organisation, Partnership, PartnershipOrganisation
     from referrals.models import SinglePointOfAccess
@@ -314,19 +339,8 @@ def bench_world(export_rows: int, log=print) -> BenchWorld:
     SentNotification.objects.filter(key__startswith="bench-trivial:").delete()
 
     # W1: the busiest generated SPA, and a duty clinician of it
-    queue_spa = (
-        SinglePointOfAccess.objects.exclude(partnership__slug__in=BENCH_SLUGS)
-        .annotate(n=Count("referrals"))
-        .order_by("-n", "pk")
-        .first()
-    )
-    if queue_spa is None:
-        raise SystemExit("bench: the bench database has no single point of access: generate data first")
-    queue_clinician = _member(
-        _person(f"bench-queue-clinician@{BENCH_DOMAIN}", "Bench queue clinician", totp=True),
-        queue_spa.partnership,
-        queue_spa.provider,
-        Role.DUTY_CLINICIAN,
+    queue_spa, queue_clinician = busiest_spa_and_clinician(
+        "bench: the bench database has no single point of access: generate data first"
     )
 
     # W2 and W3: the bench-load partnership, emptied of last run's referrals

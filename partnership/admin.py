@@ -254,19 +254,25 @@ class DirectoryServiceAdmin(ReadOnlyAdmin):
 
 
 # --- background task failures ------------------------------------------------------------------
-class TaskFailureStatusFilter(admin.SimpleListFilter):
-    title = "status"
-    parameter_name = "status"
+def status_filter(field: str, unset: tuple[str, str], done: tuple[str, str]):
+    """A "status" filter on whether the date `field` is set: `unset` and `done` are (value, label)."""
 
-    def lookups(self, request, model_admin):
-        return [("open", "Not resolved"), ("resolved", "Resolved")]
+    class StatusFilter(admin.SimpleListFilter):
+        title = "status"
+        parameter_name = "status"
 
-    def queryset(self, request, queryset):
-        if self.value() == "open":
-            return queryset.filter(resolved_at__isnull=True)
-        if self.value() == "resolved":
-            return queryset.filter(resolved_at__isnull=False)
-        return queryset
+        def lookups(self, request, model_admin):
+            return [unset, done]
+
+        def queryset(self, request, queryset):
+            if self.value() in (unset[0], done[0]):
+                return queryset.filter(**{f"{field}__isnull": self.value() == unset[0]})
+            return queryset
+
+    return StatusFilter
+
+
+TaskFailureStatusFilter = status_filter("resolved_at", ("open", "Not resolved"), ("resolved", "Resolved"))
 
 
 @admin.register(TaskFailure)
@@ -300,17 +306,7 @@ class TaskFailureAdmin(admin.ModelAdmin):
         self.message_user(request, f"{len(open_failures)} task failure(s) marked resolved.", messages.SUCCESS)
 
 
-class OutboxStatusFilter(admin.SimpleListFilter):
-    title = "status"
-    parameter_name = "status"
-
-    def lookups(self, request, model_admin):
-        return [("pending", "Not done"), ("done", "Done")]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("pending", "done"):
-            return queryset.filter(done_at__isnull=self.value() == "pending")
-        return queryset
+OutboxStatusFilter = status_filter("done_at", ("pending", "Not done"), ("done", "Done"))
 
 
 @admin.register(OutboxMessage)

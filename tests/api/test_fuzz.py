@@ -16,17 +16,14 @@ FUZZ_EXAMPLES sets the examples per operation and role (default 3; `make fuzz` r
 
 import json
 import os
-import re
 
 import pytest
 import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
-from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rest_framework.views import APIView
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -37,12 +34,11 @@ from schemathesis.specs.openapi.checks import (
 
 from referrals.models import Referral
 
+from .fuzz.operations import HTTP_METHODS, api_operations_from_urls, id_key
 from .fuzz.world import ROLES, build
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, negative_data_rejection]
-API_PREFIX = "/api/v1/"
-HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 SCHEMA = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
 OPERATIONS = {result.ok().label: result.ok() for result in SCHEMA.get_all_operations()}
@@ -71,16 +67,11 @@ def world(django_db_setup, django_db_blocker, in_process):
         transaction.set_rollback(True)
 
 
-def _id_key(path: str) -> str:
-    """`/api/v1/cascade/tables/{id}/scores/...` -> `cascade/tables`."""
-    return path.removeprefix(API_PREFIX).split("/{id}")[0]
-
-
 def plant(case, world, data) -> None:
     """Replace some generated values of a valid request with real ones."""
     if case.path_parameters:
         for name in list(case.path_parameters):
-            choices = world.ids.get(_id_key(case.path)) if name == "id" else world.known.get(name)
+            choices = world.ids.get(id_key(case.path)) if name == "id" else world.known.get(name)
             if choices and data.draw(st.booleans(), label=f"real {name}"):
                 case.path_parameters[name] = data.draw(st.sampled_from(choices), label=name)
     if case.query:
@@ -136,29 +127,6 @@ def test_fuzz(db, world, label, role):
 
 
 # --- nothing is silently left out -----------------------------------------------------------------
-def _api_operations_from_urls() -> set[str]:
-    """Every (method, path) the URL patterns route to a DRF view under /api/v1/, in OpenAPI form."""
-    found = set()
-
-    def walk(patterns, prefix):
-        for pattern in patterns:
-            route = prefix + str(pattern.pattern)
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, route)
-            elif isinstance(pattern, URLPattern):
-                view = getattr(pattern.callback, "cls", None)
-                path = "/" + route
-                if view is None or not issubclass(view, APIView) or not path.startswith(API_PREFIX):
-                    continue
-                path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", path).replace("{pk}", "{id}")  # as drf-spectacular names it
-                actions = getattr(pattern.callback, "actions", None)
-                methods = actions.keys() if actions else [m for m in HTTP_METHODS if hasattr(view, m)]
-                found.update(f"{method.upper()} {path}" for method in methods)
-
-    walk(get_resolver().url_patterns, "")
-    return found
-
-
 def test_every_api_operation_is_fuzzed(client):
     """The schema documents every operation the URLs route to, and the fuzzer runs every one of
     them as every role: a new view cannot slip past either."""
@@ -169,6 +137,6 @@ def test_every_api_operation_is_fuzzed(client):
         for method in item
         if method in HTTP_METHODS
     }
-    assert documented == _api_operations_from_urls()
+    assert documented == api_operations_from_urls()
     assert set(OPERATIONS) == documented
     assert {(label, role) for label, role in CASES} == {(label, role) for label in documented for role in ROLES}

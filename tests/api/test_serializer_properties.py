@@ -30,7 +30,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.test.client import MULTIPART_CONTENT
-from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
 from hypothesis import HealthCheck, given, settings
@@ -38,16 +37,15 @@ from hypothesis import strategies as st
 from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.settings import api_settings
-from rest_framework.views import APIView
 
 from partnership.api.errors import encodable
 from referrals.models import Referral
 
+from .fuzz.operations import api_operations_from_urls, id_key
 from .fuzz.world import build
 
 EXAMPLES = int(os.environ.get("SERIALIZER_EXAMPLES", "40"))
 API_EXAMPLES = max(4, EXAMPLES // 5)
-API_PREFIX = "/api/v1/"
 UNSAFE = ("post", "put", "patch", "delete")
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 SETTINGS = {
@@ -59,29 +57,6 @@ SETTINGS = {
 
 
 # --- which serializers take input ---------------------------------------------------------------
-def _unsafe_operations_from_urls() -> set[str]:
-    """Every unsafe (method, path) the URL patterns route to a DRF view under /api/v1/, in OpenAPI form."""
-    found = set()
-
-    def walk(patterns, prefix):
-        for pattern in patterns:
-            route = prefix + str(pattern.pattern)
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, route)
-            elif isinstance(pattern, URLPattern):
-                view = getattr(pattern.callback, "cls", None)
-                path = "/" + route
-                if view is None or not issubclass(view, APIView) or not path.startswith(API_PREFIX):
-                    continue
-                path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", path).replace("{pk}", "{id}")
-                actions = getattr(pattern.callback, "actions", None)
-                methods = actions.keys() if actions else [m for m in UNSAFE if hasattr(view, m)]
-                found.update(f"{method.upper()} {path}" for method in methods if method in UNSAFE)
-
-    walk(get_resolver().url_patterns, "")
-    return found
-
-
 def _documented_requests() -> dict[str, object]:
     """Each unsafe operation's request as drf-spectacular reads it off the view (its `extend_schema`
     request, else the view's serializer class)."""
@@ -150,7 +125,7 @@ EXTRA_ERROR_KEYS = {
 def test_every_input_is_covered():
     """Every unsafe API operation is documented with a request serializer the tests cover, or named
     in READS_ITSELF, and has a role to call it as."""
-    operations = _unsafe_operations_from_urls()
+    operations = api_operations_from_urls(UNSAFE)
     assert set(DOCUMENTED) == operations
     for operation in operations - set(READS_ITSELF):
         assert INPUTS[operation] is not None, f"{operation}: no request serializer documented"
@@ -371,14 +346,10 @@ def world(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-def _id_key(path: str) -> str:
-    return path.removeprefix(API_PREFIX).split("/{id}")[0]
-
-
 def _call(world, operation: str, body, content_type: str = "application/json", **extra):
     """Send `body` to the operation as its role, on the caller's own objects."""
     method, path = operation.split(" ", 1)
-    ids = {"id": world.ids.get(_id_key(path), [None])[0], "domain_code": (world.known["domain_code"] or [None])[0]}
+    ids = {"id": world.ids.get(id_key(path), [None])[0], "domain_code": (world.known["domain_code"] or [None])[0]}
     url = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
     credentials = world.credentials[ROLE[operation]]
     client = Client()

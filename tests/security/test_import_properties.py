@@ -22,7 +22,6 @@ from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from cascade.models import Cohort, DomainScore, ScoringTable, Workshop
 from cascade.services.imports import import_scores
 from mhst.models import Activity
 from mhst.services import activity_import
@@ -31,6 +30,7 @@ from partnership.models import AuditEvent, Organisation, OrganisationLink
 from partnership.services import audit, gias
 
 from ..cascade.factories import DOMAIN_CODES
+from ..cascade.factories_imports import counts as cascade_counts
 from ..conftest import sign_in
 from ..factories import PartnershipFactory
 from ..mhst.factories import make_world as make_mhst_world
@@ -145,16 +145,6 @@ def with_examples(cases):
 
 
 # --- CASCADE scores ---------------------------------------------------------------------------------
-
-
-def cascade_counts():
-    return (
-        Cohort.objects.count(),
-        Workshop.objects.count(),
-        ScoringTable.objects.count(),
-        DomainScore.objects.count(),
-        AuditEvent.objects.count(),
-    )
 
 
 def test_cascade_any_file_gives_a_report_and_imports_all_or_nothing(db):
