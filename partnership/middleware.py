@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.db import DatabaseError
-from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
@@ -76,29 +75,6 @@ def content_security_policy(nonce: str, *, style_src: str = "'self'") -> str:
         "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
-
-
-class RefuseNulQueryMiddleware:
-    """A NUL character in the query string is refused with a 400 before any view reads it:
-    PostgreSQL cannot hold one, so a view that filtered on it would fail with a 500. (Form fields and
-    API bodies refuse NUL through their fields, with the field's own error.)"""
-
-    MESSAGE = "Null characters are not allowed."
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        bad = sorted({key for key, values in request.GET.lists() if "\x00" in key or any("\x00" in v for v in values)})
-        if not bad:
-            return self.get_response(request)
-        if request.path_info.startswith("/api/"):
-            names = [key.replace("\x00", "\\x00") for key in bad]
-            body = {"code": "invalid", "message": self.MESSAGE, "errors": {name: [self.MESSAGE] for name in names}}
-            return JsonResponse(body, status=400)
-        from .views.kernel import bad_request
-
-        return bad_request(request)
 
 
 class ContentSecurityPolicyMiddleware:

@@ -72,7 +72,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "partnership.middleware.RefuseNulQueryMiddleware",
     "partnership.middleware.AbsoluteSessionTimeoutMiddleware",
     "partnership.middleware.LoginRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",

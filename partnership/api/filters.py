@@ -32,7 +32,7 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
 class StrictFilterBackend(DjangoFilterBackend):
     """django-filter's backend, except that an empty value (`?owner=`) for a parameter that is not
     free text is refused (400, keyed by parameter) rather than read as "not given": its documented
-    type (a number, a choice, a boolean) does not allow it."""
+    type (a number, a choice, a boolean) does not allow it. A value with a NUL is refused too."""
 
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)
@@ -40,7 +40,9 @@ class StrictFilterBackend(DjangoFilterBackend):
             refused = {}
             for name, declared in filterset.filters.items():
                 value = request.query_params.get(name)
-                if value == "" and not isinstance(declared, django_filters.CharFilter):
+                if any("\x00" in given for given in request.query_params.getlist(name)):
+                    refused[name] = ["Null characters are not allowed."]  # PostgreSQL cannot hold one
+                elif value == "" and not isinstance(declared, django_filters.CharFilter):
                     refused[name] = ["Enter a value, or leave the parameter out."]
                 elif (
                     value is not None

@@ -177,6 +177,8 @@ def _resolve_scope(request) -> tuple[str, Scope]:
     if slug and area:
         raise ApiError(400, "invalid", "Send partnership or scope, not both.", {"scope": ["Send one, not both"]})
     if slug:
+        if "\x00" in slug:  # no slug holds one, and PostgreSQL cannot compare with one
+            raise exceptions.NotFound("No such partnership.")
         partnership = get_for_user_or_404(Partnership, request.user, Permission.VIEW_PARTNERSHIP, slug=slug)
         if not allowed(request.user, partnership, VIEW):
             raise exceptions.PermissionDenied("You do not read this partnership's dashboards.")

@@ -125,8 +125,9 @@ def partnership_edit(request, slug):
     return render(request, "partnership/partnership_form.jinja", {"partnership": partnership, "form": form})
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def not_offered(request, *args, **kwargs):
+    """allauth pages this service does not offer (adding email addresses): not found, however asked."""
     raise Http404
 
 

@@ -355,14 +355,14 @@ def test_a_queued_refresh_already_covered_does_nothing(queued, django_capture_on
         act(world, referral, "submit")
     with django_capture_on_commit_callbacks(execute=True):
         act(world, referral, "claim")
-    assert len(queued) == 2
-    assert refresh_referral_rollups(**queued[0]) == 1
+    assert len(queued()) == 2
+    assert refresh_referral_rollups(**queued()[0]) == 1
     refreshed = RollupState.objects.get(partnership=world.partnership).refreshed_at
-    assert refresh_referral_rollups(**queued[1]) == 0
+    assert refresh_referral_rollups(**queued()[1]) == 0
     assert RollupState.objects.get(partnership=world.partnership).refreshed_at == refreshed
     with django_capture_on_commit_callbacks(execute=True):
         act(world, referral, "release")
-    assert refresh_referral_rollups(**queued[2]) == 1
+    assert refresh_referral_rollups(**queued()[2]) == 1
     assert RollupState.objects.get(partnership=world.partnership).refreshed_at > refreshed
 
 

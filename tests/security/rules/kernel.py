@@ -33,6 +33,7 @@ RULES = {
     ),
     "api_me": ("get", {"lead": 200, "reader": 200, "outsider": 200, "anonymous": 401}),
     "account_email": ("get", {"lead": 404, "reader": 404, "outsider": 404, "anonymous": SIGN_IN}),
+    "account_email:post": ("post", {"lead": 404, "reader": 404, "outsider": 404, "anonymous": SIGN_IN}),
     "accessibility": ("get", OPEN),
     "privacy": ("get", OPEN),
     "healthz": ("get", OPEN),

@@ -1,30 +1,22 @@
 """The pages under their real Content-Security-Policy in Chromium: nothing is blocked.
 
-The browser journeys (tests/browser/) bypass the CSP to inject axe; this one does not. Swagger UI
+The other browser journeys bypass the CSP to inject axe; these do not. Swagger UI
 is the page most likely to break (a sidecar upgrade changing its inline <style>): the browser
 reports a blocked style or script on the console, and the message names the hash it expected.
 """
 
-import os
-
 import pytest
 from django.urls import reverse
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop runs in this thread
-
-pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-quic", "--no-first-run"]
-
 
 @pytest.fixture
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+def strict_page(browser):
+    """A page that keeps the site's own CSP (the `page` fixture bypasses it to inject axe)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
 
 
 def _violations(page) -> list[str]:
@@ -33,8 +25,8 @@ def _violations(page) -> list[str]:
     return found
 
 
-def test_swagger_ui_runs_under_its_csp_with_nothing_blocked(live_server, chromium):
-    page = chromium.new_page()
+def test_swagger_ui_runs_under_its_csp_with_nothing_blocked(live_server, strict_page):
+    page = strict_page
     blocked = _violations(page)
     page.goto(live_server.url + reverse("api_docs"))
     page.wait_for_selector(".opblock", timeout=30_000)
@@ -43,8 +35,8 @@ def test_swagger_ui_runs_under_its_csp_with_nothing_blocked(live_server, chromiu
     assert blocked == []
 
 
-def test_public_pages_run_under_their_csp_with_nothing_blocked(live_server, chromium):
-    page = chromium.new_page()
+def test_public_pages_run_under_their_csp_with_nothing_blocked(live_server, strict_page):
+    page = strict_page
     blocked = _violations(page)
     for name in ("account_login", "account_reset_password", "accessibility", "privacy"):
         page.goto(live_server.url + reverse(name))
