@@ -37,6 +37,10 @@ log = logging.getLogger(__name__)
 
 #: after a failed send, requests do not try the broker for this long (the relay still does)
 BREAKER_SECONDS = 30.0
+#: a message handed to workers this many times and still not done (its task keeps failing) is no
+#: longer sent: it stays "not done", the admin's outbox page and front page show it, and each failure
+#: is a TaskFailure. (A broker outage does not count: a send that fails is not an attempt.)
+MAX_ATTEMPTS = 12
 _breaker = {"open_until": 0.0}
 
 
@@ -85,9 +89,10 @@ def push(message_ids: list[int], *, from_request: bool = False) -> int:
 
 
 def pending(now=None):
-    """Messages the relay should send: never sent, or sent long enough ago and still not done."""
+    """Messages the relay should send: never sent, or sent long enough ago and still not done (and not
+    given up on after MAX_ATTEMPTS)."""
     now = now or timezone.now()
-    return OutboxMessage.objects.filter(done_at__isnull=True).filter(
+    return OutboxMessage.objects.filter(done_at__isnull=True, attempts__lt=MAX_ATTEMPTS).filter(
         Q(sent_at__isnull=True) | Q(sent_at__lt=now - retry_after())
     )
 

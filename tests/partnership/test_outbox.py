@@ -54,6 +54,16 @@ def test_the_relay_sends_the_unsent_and_the_overdue_but_not_the_done_or_recent(p
     assert outbox.relay()["sent"] == 0  # just sent: not again until OUTBOX_RETRY_AFTER
 
 
+def test_a_message_whose_task_keeps_failing_is_given_up_after_max_attempts(published, settings):
+    settings.OUTBOX_RETRY_AFTER = 60
+    old = timezone.now() - timedelta(hours=1)
+    OutboxMessage.objects.create(task=TASK, object_id=1, sent_at=old, attempts=outbox.MAX_ATTEMPTS - 1)
+    OutboxMessage.objects.create(task=TASK, object_id=2, sent_at=old, attempts=outbox.MAX_ATTEMPTS)
+    assert outbox.relay()["sent"] == 1
+    assert [args for _, args, _ in published] == [(1,)]
+    assert OutboxMessage.objects.filter(done_at__isnull=True).count() == 2  # still shown as not done
+
+
 def test_the_relay_stops_at_the_first_failure_and_keeps_the_rest(broker_down):
     OutboxMessage.objects.create(task=TASK, object_id=1)
     OutboxMessage.objects.create(task=TASK, object_id=2)
