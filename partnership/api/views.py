@@ -24,7 +24,7 @@ class MeView(APIView):
 # The one <style> element Swagger UI (drf-spectacular-sidecar's bundle) adds at run time, allowed by
 # its hash rather than with 'unsafe-inline'. Widget styles set from script (element.style) are not
 # restricted by style-src. If a sidecar upgrade changes the element, the browser blocks it (the
-# console names the new hash) and the page still works: tests/security/test_csp_browser.py notices.
+# console names the new hash) and the page still works: tests/browser/test_csp.py notices.
 SWAGGER_UI_STYLE_HASH = "'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='"
 
 
