@@ -171,7 +171,6 @@ def soak_world() -> dict:
     """The bench-soak partnership and every person the load needs; returns the loadgen's spec
     (without host and duration). Idempotent; the previous soak's referrals are removed."""
     from django.conf import settings
-    from django.db.models import Count
     from django.utils import timezone
     from knox.models import AuthToken
 
@@ -184,6 +183,7 @@ def soak_world() -> dict:
         _session,
         _template,
         _token,
+        busiest_commissioner,
         busiest_spa_and_clinician,
         clone_referrals,
         complete_referral,
@@ -264,14 +264,7 @@ def soak_world() -> dict:
     _, national = busiest_spa_and_clinician(
         "soak: cyp_bench has no generated data: run `make bench SCALE=1000000` first"
     )
-    best = (
-        Membership.objects.filter(roles__contains=[Role.COMMISSIONER.value], is_active=True)
-        .exclude(partnership__slug__in=BENCH_SLUGS)
-        .values("user")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "user")
-        .first()
-    )
+    best = busiest_commissioner()
     if best is None:
         raise SystemExit("soak: cyp_bench has no generated commissioner")
     commissioner = User.objects.get(pk=best["user"])

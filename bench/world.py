@@ -140,6 +140,24 @@ def busiest_spa_and_clinician(missing: str):
     return spa, clinician
 
 
+def busiest_commissioner() -> dict | None:
+    """W4's commissioner: {"user": id, "n": partnerships} of the generated commissioner with the
+    most partnerships, or None."""
+    from django.db.models import Count
+
+    from partnership.models import Membership
+    from partnership.roles import Role
+
+    return (
+        Membership.objects.filter(roles__contains=[Role.COMMISSIONER.value], is_active=True)
+        .exclude(partnership__slug__in=BENCH_SLUGS)
+        .values("user")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "user")
+        .first()
+    )
+
+
 def _partnership_with_spa(slug: str, name: str):
     from partnership.models import Organisation, Partnership, PartnershipOrganisation
     from referrals.models import SinglePointOfAccess
@@ -328,10 +346,10 @@ def cookie_headers(cookie: dict) -> dict:
 
 
 def bench_world(export_rows: int, log=print) -> BenchWorld:
-    from django.db.models import Count, Q
+    from django.db.models import Q
     from knox.models import AuthToken
 
-    from partnership.models import Membership, Partnership, SentNotification
+    from partnership.models import Partnership, SentNotification
     from referrals.models import NotAcceptedReason, Referral, SinglePointOfAccess
 
     Role = _roles()
@@ -361,14 +379,7 @@ def bench_world(export_rows: int, log=print) -> BenchWorld:
     reason = NotAcceptedReason.objects.filter(spa=load_spa).order_by("position").first()
 
     # W4: the generated commissioner with the most partnerships, else one for every partnership
-    best = (
-        Membership.objects.filter(roles__contains=[Role.COMMISSIONER.value], is_active=True)
-        .exclude(partnership__slug__in=BENCH_SLUGS)
-        .values("user")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "user")
-        .first()
-    )
+    best = busiest_commissioner()
     from partnership.models import User
 
     if best is not None:

@@ -81,15 +81,10 @@ class AuditedAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: nobody adds, changes or deletes audit events, not even a superuser."""
-
-    list_display = ["occurred_at", "actor_label", "action", "object_type", "object_id", "ip_address", "request_id"]
-    list_filter = ["action", "object_type"]
-    search_fields = ["actor_label", "object_id", "request_id"]
-    date_hierarchy = "occurred_at"
-    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown for support, read-only, even to a superuser: governance records are changed through the
+    service's pages, where their rules live (a signed MOU is never edited, terms of reference are
+    versioned, decisions keep their numbers); audit events and the outbox are never changed by hand."""
 
     def has_add_permission(self, request):
         return False
@@ -99,6 +94,17 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """Read-only: nobody adds, changes or deletes audit events, not even a superuser."""
+
+    list_display = ["occurred_at", "actor_label", "action", "object_type", "object_id", "ip_address", "request_id"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["actor_label", "object_id", "request_id"]
+    date_hierarchy = "occurred_at"
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
 
 
 @admin.register(Authenticator)
@@ -182,21 +188,6 @@ class MembershipAdmin(AuditedAdmin):
     list_display = ["user", "partnership", "organisation", "roles", "is_active"]
     list_filter = ["partnership", "is_active"]
     autocomplete_fields = ["user", "organisation"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Governance records are changed through the service's pages, where their rules live (a signed
-    MOU is never edited, terms of reference are versioned, decisions keep their numbers). The admin
-    shows them for support, read-only."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OrganisationLink)
@@ -310,7 +301,7 @@ OutboxStatusFilter = status_filter("done_at", ("pending", "Not done"), ("done", 
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ReadOnlyAdmin):
     """The outbox (partnership/outbox.py, ADR 0014), read-only: what is waiting for the broker or a
     worker. A message holds a task name and an id, never a child's details."""
 
@@ -318,15 +309,6 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     list_filter = [OutboxStatusFilter, "task"]
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def overdue_outbox_count() -> int:
