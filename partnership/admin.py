@@ -327,36 +327,39 @@ def open_task_failure_count() -> int:
 _admin_index = admin.site.index
 
 
-def _index_with_task_failures(request, extra_context=None):
-    """The admin's front page warns staff who may see task failures when any are unresolved."""
-    if request.user.is_active and request.user.has_perm("partnership.view_taskfailure"):
-        count = open_task_failure_count()
+#: what the admin's front page warns of: (permission to see it, how many, its list, the filter,
+#: the message with {count} and {s} ("s are" or " is"), the link's text)
+ADMIN_WARNINGS = [
+    (
+        "partnership.view_taskfailure",
+        open_task_failure_count,
+        "admin:partnership_taskfailure_changelist",
+        "?status=open",
+        "{count} background task failure{s} not resolved.",
+        "See the task failures",
+    ),
+    (
+        "partnership.view_outboxmessage",
+        overdue_outbox_count,
+        "admin:partnership_outboxmessage_changelist",
+        "?status=pending",
+        "{count} background message{s} waiting longer than expected: is the broker or the worker down?",
+        "See the outbox",
+    ),
+]
+
+
+def _index_with_warnings(request, extra_context=None):
+    """The admin's front page warns staff who may see them of unresolved task failures and of outbox
+    messages waiting too long."""
+    for permission, count_of, changelist, query, message, link in ADMIN_WARNINGS:
+        if not (request.user.is_active and request.user.has_perm(permission)):
+            continue
+        count = count_of()
         if count:
-            url = reverse("admin:partnership_taskfailure_changelist") + "?status=open"
-            messages.warning(
-                request,
-                format_html(
-                    '{} background task failure{} not resolved. <a href="{}">See the task failures</a>.',
-                    count,
-                    " is" if count == 1 else "s are",
-                    url,
-                ),
-            )
-    if request.user.is_active and request.user.has_perm("partnership.view_outboxmessage"):
-        overdue = overdue_outbox_count()
-        if overdue:
-            url = reverse("admin:partnership_outboxmessage_changelist") + "?status=pending"
-            messages.warning(
-                request,
-                format_html(
-                    "{} background message{} waiting longer than expected: is the broker or the worker down? "
-                    '<a href="{}">See the outbox</a>.',
-                    overdue,
-                    " is" if overdue == 1 else "s are",
-                    url,
-                ),
-            )
+            text = message.format(count=count, s=" is" if count == 1 else "s are")
+            messages.warning(request, format_html('{} <a href="{}">{}</a>.', text, reverse(changelist) + query, link))
     return _admin_index(request, extra_context)
 
 
-admin.site.index = _index_with_task_failures
+admin.site.index = _index_with_warnings

@@ -94,3 +94,11 @@ def member(partnership, *roles: Role, totp: bool = False, organisation=None, **u
         roles=[r.value for r in roles],
     )
     return user
+
+
+def token(user) -> dict:
+    """Headers with a new API token of `user` (knox), for the test client."""
+    from knox.models import AuthToken
+
+    _, key = AuthToken.objects.create(user=user)
+    return {"Authorization": f"Token {key}"}

@@ -11,7 +11,6 @@ import yaml
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from knox.models import AuthToken
 from openapi_spec_validator import validate
 
 from mhst.models import (
@@ -29,7 +28,7 @@ from partnership.models.audit import AuditAction
 from partnership.roles import Permission, Role
 
 from ..conftest import sign_in
-from ..factories import MembershipFactory, OrganisationFactory, PartnershipOrganisationFactory, member
+from ..factories import MembershipFactory, OrganisationFactory, PartnershipOrganisationFactory, member, token
 from ..mhst.factories import add_practitioner, approved, log_activity, make_world, today
 
 pytestmark = pytest.mark.django_db
@@ -38,11 +37,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world():
     return make_world()
-
-
-def token(user) -> dict:
-    _, key = AuthToken.objects.create(user=user)
-    return {"Authorization": f"Token {key}"}
 
 
 def api(user) -> Client:

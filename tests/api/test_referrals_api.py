@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from knox.models import AuthToken
 from openapi_spec_validator import validate
 
 from partnership.models import AuditEvent
@@ -24,7 +23,7 @@ from referrals.models import NotAcceptedReason, Referral, Status, StatusChange
 from referrals.services.drafts import SCHOOL_FIELDS
 
 from ..conftest import sign_in
-from ..factories import member
+from ..factories import member, token
 from ..referrals.factories import act, complete_fields, draft, local_days_ago, make_world, referral_in
 
 pytestmark = pytest.mark.django_db
@@ -33,11 +32,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world():
     return make_world("Area")
-
-
-def token(user) -> dict:
-    _, key = AuthToken.objects.create(user=user)
-    return {"Authorization": f"Token {key}"}
 
 
 def post(client, name, pk, headers, body=None, if_match=None):

@@ -81,6 +81,17 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     ]
 
 
+def sign_in_with_password(page, base, email, password=None):
+    """Sign in through the real page as a user without two-factor authentication; lands on home."""
+    from ..factories import TEST_PASSWORD
+
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password or TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/")
+
+
 def sign_in_with_code(page, base, email, *, password, totp_secret):
     """Sign in through the real pages: password, then the two-factor code; lands on home."""
     import pyotp

@@ -11,8 +11,9 @@ from partnership.models import Membership
 from partnership.roles import Role
 
 from ..cascade.factories_results import make_workshop, score_table
-from ..factories import TEST_PASSWORD, PartnershipFactory, member
+from ..factories import PartnershipFactory, member
 from .conftest import axe_violations
+from .conftest import sign_in_with_password as sign_in
 
 
 @pytest.fixture
@@ -33,14 +34,6 @@ def results(transactional_db):
         due_date=timezone.localdate() + timedelta(days=30),
     )
     return partnership, lead
-
-
-def sign_in(page, base, email):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
 
 
 @pytest.mark.parametrize("width", [1280, 768])

@@ -7,18 +7,11 @@ import pytest
 from partnership.roles import Role
 
 from ..dashboards.conftest import panels  # noqa: F401  (the fake panels fixture)
-from ..factories import TEST_PASSWORD, PartnershipFactory, member
+from ..factories import PartnershipFactory, member
 from .conftest import axe_violations
+from .conftest import sign_in_with_password as sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base, email):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
 
 
 @pytest.mark.parametrize("width", [1280, 768])

@@ -9,7 +9,6 @@ import pytest
 import yaml
 from django.urls import reverse
 from django.utils import timezone
-from knox.models import AuthToken
 
 from partnership.models import AuditEvent
 from partnership.models.audit import AuditAction
@@ -18,7 +17,7 @@ from referrals.api import export
 from referrals.models import NotAcceptedReason, Referral, Status
 
 from ..conftest import sign_in
-from ..factories import member
+from ..factories import member, token
 from .factories import act, details_for, draft, local_days_ago, make_world, referral_in
 
 pytestmark = pytest.mark.django_db
@@ -30,11 +29,6 @@ CHILD = ("Zebedee", "Quagmire", "9434765919", "NS1 2AB", "Panic attacks", "Atten
 @pytest.fixture
 def world():
     return make_world("Area")
-
-
-def token(user) -> dict:
-    _, key = AuthToken.objects.create(user=user)
-    return {"Authorization": f"Token {key}"}
 
 
 def get(client, user, **params):
