@@ -34,7 +34,7 @@ class RequestIdFilter(logging.Filter):
 #: what PostgreSQL puts in its error messages that could be a child's details: the failing row's
 #: values, a key's value, and any DETAIL line
 _DATABASE_VALUES = [
-    (re.compile(r"Failing row contains \(.*?\)\.?", re.S), "Failing row contains [redacted]."),
+    (re.compile(r"Failing row contains .*"), "Failing row contains [redacted]."),
     (re.compile(r"Key \((.*?)\)=\(.*?\)", re.S), r"Key (\1)=([redacted])"),
     (re.compile(r"DETAIL:.*"), "DETAIL: [redacted]"),
 ]
