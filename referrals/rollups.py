@@ -27,7 +27,6 @@ ran: it remembers the row's version (`xmin`) before reading the referrals and cl
 run. Refreshes of one partnership are serialised by a transaction-level advisory lock.
 """
 
-import logging
 import time
 from dataclasses import dataclass
 
@@ -43,8 +42,6 @@ from .models.rollup import WAIT_CAP, RollupState
 from .models.spa import NotAcceptedReason
 from .states import OPEN, Status
 from .waiting import AMBER_FROM, RED_FROM, STANDARD_DAYS, Clock
-
-log = logging.getLogger(__name__)
 
 #: the first key of the advisory locks that serialise refreshes (the second is the partnership id)
 LOCK_KEY = 7_101

@@ -12,7 +12,6 @@
 - `export_job_download`: the PDF of a finished job, as an attachment (audited).
 """
 
-import logging
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -32,8 +31,6 @@ from ..models.exports import ExportJob
 from ..roles import Permission
 from ..services import audit
 from .common import partnership_for
-
-log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 3
 NOT_QUEUED = "The board pack could not be started just now (the background service is not answering). Try again."
