@@ -376,7 +376,8 @@ def _check_response(operation: str, response, data) -> None:
     sent = {encodable(str(key)) for key in data} if isinstance(data, dict) else set()
     # sent as a form, a lone surrogate arrives as its UTF-8-ish bytes, which the server reads with
     # replacement characters
-    sent |= {str(key).encode("utf-8", "surrogatepass").decode("utf-8", "replace") for key in data or ()}
+    if isinstance(data, dict):
+        sent |= {str(key).encode("utf-8", "surrogatepass").decode("utf-8", "replace") for key in data}
     if "code" in body:  # partnership/api/errors.py: {"code", "message", "errors"?}
         assert isinstance(body["code"], str) and isinstance(body["message"], str), body
         assert set(body) <= {"code", "message", "errors"}, body
